@@ -1,0 +1,43 @@
+"""Forside: the vision, an introduction and the ways into the site's sections."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from pages.blocks import RICH_TEXT_FEATURES
+
+
+class HomePage(Page):
+    vision_heading = models.CharField("visionens overskrift", max_length=200, default="Faxe er et tilvalg")
+    vision_text = RichTextField(
+        "visionen",
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="Vises fremhævet på forsiden og hvor en side bruger blokken 'Visionen'.",
+    )
+    introduction = RichTextField("introduktion", features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("vision_heading"), FieldPanel("vision_text")], heading="Vision"),
+        FieldPanel("introduction"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("vision_heading"),
+        index.SearchField("vision_text"),
+        index.SearchField("introduction"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["pages.ContentPage", "pages.PhaseIndexPage", "contacts.ContactPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "forside"
+        verbose_name_plural = "forsider"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The sections: the pages in the main navigation, each with its introduction.
+        context["sections"] = self.get_children().live().public().in_menu().specific()
+        return context

@@ -1,0 +1,163 @@
+"""The StreamField blocks every page body is built from. Each renders through its own template in
+templates/blocks/."""
+
+from wagtail import blocks
+from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+# Rich text offers emphasis, lists and links only: headings come from the heading block, so each
+# page keeps one h1 (its title) and a valid outline, and there are no free colours or fonts.
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+def heading_level(level: int, parent_context) -> int:
+    """A block's heading level where it is shown: a body shown inside another page (a phase on
+    Baggrund) sits one level deeper there, which its renderer says with heading_offset."""
+    offset = (parent_context or {}).get("heading_offset", 0)
+    return min(level + offset, 6)
+
+
+class SectionHeadingMixin:
+    """For blocks that open a section of their own with a level-2 heading (offset as above)."""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["level"] = heading_level(2, parent_context)
+        return context
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label="Tekst", max_length=200)
+    level = blocks.ChoiceBlock(
+        label="Niveau",
+        choices=[("2", "Overskrift (niveau 2)"), ("3", "Underoverskrift (niveau 3)")],
+        default="2",
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["level"] = heading_level(int(value["level"]), parent_context)
+        return context
+
+    class Meta:
+        icon = "title"
+        label = "Overskrift"
+        template = "blocks/heading_block.html"
+        preview_value = {"text": "Sammen kan vi mere", "level": "2"}
+
+
+class FigureBlock(blocks.StructBlock):
+    # Wagtail's ImageBlock asks for alt text or an explicit "decorative" choice (alt="").
+    image = ImageBlock(label="Billede")
+    caption = blocks.CharBlock(label="Billedtekst", required=False, max_length=300)
+
+    def get_preview_value(self):
+        from wagtail.images import get_image_model
+
+        image = get_image_model().objects.order_by("pk").first()
+        if image is None:
+            return self.get_default()
+        return self.to_python(
+            {
+                "image": {"image": image.pk, "alt_text": image.title, "decorative": False},
+                "caption": image.title,
+            }
+        )
+
+    class Meta:
+        icon = "image"
+        label = "Billede"
+        template = "blocks/figure_block.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label="Citat")
+    attribution = blocks.CharBlock(label="Afsender", required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        label = "Citat"
+        template = "blocks/quote_block.html"
+        preview_value = {
+            "text": "Tænk JA før du siger NEJ.",
+            "attribution": "Faxe i Fællesskab",
+        }
+
+
+class ContactCardBlock(SectionHeadingMixin, blocks.StructBlock):
+    heading = blocks.CharBlock(label="Overskrift", default="Kontakt", max_length=200)
+    person = SnippetChooserBlock("contacts.ContactPerson", label="Kontaktperson")
+    show_office_description = blocks.BooleanBlock(
+        label="Vis kontorets beskrivelse",
+        required=False,
+        default=False,
+    )
+
+    def get_preview_value(self):
+        from contacts.models import ContactPerson
+
+        person = ContactPerson.objects.select_related("office").first()
+        return self.to_python({"heading": "Kontakt", "person": person and person.pk})
+
+    class Meta:
+        icon = "user"
+        label = "Kontaktkort"
+        template = "blocks/contact_card_block.html"
+
+
+class PhaseTimelineBlock(SectionHeadingMixin, blocks.StructBlock):
+    """The process's phases in time order, read from the phase pages (one source)."""
+
+    show_full_text = blocks.BooleanBlock(
+        label="Vis hele teksten for hver fase",
+        required=False,
+        default=False,
+        help_text="Ellers vises fasens periode, introduktion og et link til fasen.",
+    )
+
+    def get_context(self, value, parent_context=None):
+        from pages.models import PhasePage
+
+        context = super().get_context(value, parent_context)
+        context["phases"] = PhasePage.objects.live().public().in_time_order()
+        return context
+
+    class Meta:
+        icon = "date"
+        label = "Tidslinje over faserne"
+        template = "blocks/phase_timeline_block.html"
+        preview_value = {"show_full_text": False}
+
+
+class VisionBlock(SectionHeadingMixin, blocks.StaticBlock):
+    """The vision, as the home page states it (one source)."""
+
+    def get_context(self, value, parent_context=None):
+        from home.models import HomePage
+
+        context = super().get_context(value, parent_context)
+        context["home"] = HomePage.objects.live().first()
+        return context
+
+    class Meta:
+        icon = "pick"
+        label = "Visionen (fra forsiden)"
+        admin_text = "Viser visionen, som den står på forsiden. Ret den på forsiden."
+        template = "blocks/vision_block.html"
+
+
+class BodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        label="Tekst",
+        icon="pilcrow",
+        features=RICH_TEXT_FEATURES,
+        template="blocks/paragraph_block.html",
+        preview_value="<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som "
+        "opstår i fællesskaber.</p>",
+    )
+    image = FigureBlock()
+    quote = QuoteBlock()
+    contact_card = ContactCardBlock()
+    phase_timeline = PhaseTimelineBlock()
+    vision = VisionBlock()
