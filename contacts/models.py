@@ -127,5 +127,3 @@ class ContactPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["offices"] = Office.objects.prefetch_related("people")
         return context
-
-

@@ -17,7 +17,7 @@ if settings.SERVE_MEDIA:
     # Uploaded images and documents when no front server takes them (make run, tests).
     urlpatterns += [
         re_path(
-            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )

@@ -10,7 +10,9 @@ from pages.blocks import RICH_TEXT_FEATURES
 
 
 class HomePage(Page):
-    vision_heading = models.CharField("visionens overskrift", max_length=200, default="Faxe er et tilvalg")
+    vision_heading = models.CharField(
+        "visionens overskrift", max_length=200, default="Faxe er et tilvalg"
+    )
     vision_text = RichTextField(
         "visionen",
         features=RICH_TEXT_FEATURES,
@@ -20,7 +22,9 @@ class HomePage(Page):
     introduction = RichTextField("introduktion", features=RICH_TEXT_FEATURES, blank=True)
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("vision_heading"), FieldPanel("vision_text")], heading="Vision"),
+        MultiFieldPanel(
+            [FieldPanel("vision_heading"), FieldPanel("vision_text")], heading="Vision"
+        ),
         FieldPanel("introduction"),
     ]
     search_fields = Page.search_fields + [

@@ -1,7 +1,9 @@
 """The StreamField blocks every page body is built from. Each renders through its own template in
 templates/blocks/."""
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -50,6 +52,23 @@ class FigureBlock(blocks.StructBlock):
     # Wagtail's ImageBlock asks for alt text or an explicit "decorative" choice (alt="").
     image = ImageBlock(label="Billede")
     caption = blocks.CharBlock(label="Billedtekst", required=False, max_length=300)
+
+    ALT_TEXT_MISSING = (
+        "Skriv en alternativ tekst, der siger det samme som billedet for dem, der ikke kan se "
+        "det, eller marker billedet som dekorativt."
+    )
+
+    def clean(self, value):
+        # Wagtail's own check has no Danish translation and accepts blank alt text.
+        image = value.get("image")
+        if image and not image.decorative and not (image.contextual_alt_text or "").strip():
+            alt_text_error = ValidationError(self.ALT_TEXT_MISSING)
+            raise StructBlockValidationError(
+                block_errors={
+                    "image": StructBlockValidationError(block_errors={"alt_text": alt_text_error})
+                }
+            )
+        return super().clean(value)
 
     def get_preview_value(self):
         from wagtail.images import get_image_model

@@ -81,9 +81,12 @@ class PhasePage(BasePage):
     """One phase of the culture process, with its period."""
 
     start_date = models.DateField(
-        "startdato", help_text="Bestemmer fasens plads på tidslinjen (dag og måned kan være omtrent)."
+        "startdato",
+        help_text="Bestemmer fasens plads på tidslinjen (dag og måned kan være omtrent).",
     )
-    end_date = models.DateField("slutdato", null=True, blank=True, help_text="Tom for en fase, der pågår.")
+    end_date = models.DateField(
+        "slutdato", null=True, blank=True, help_text="Tom for en fase, der pågår."
+    )
     period_label = models.CharField(
         "periode som tekst",
         max_length=100,
@@ -93,7 +96,10 @@ class PhasePage(BasePage):
 
     content_panels = BasePage.content_panels[:1] + [
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]), FieldPanel("period_label")],
+            [
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldPanel("period_label"),
+            ],
             heading="Periode",
         ),
         *BasePage.content_panels[1:],

@@ -18,7 +18,9 @@ from home.models import HomePage
 from .models import ContentPage, PhaseIndexPage, PhasePage
 
 # The original page's "Opdateringsdato: 20.10.2018 - 14:29", in Danish time.
-ORIGINAL_PUBLISHED_AT = datetime.datetime(2018, 10, 20, 14, 29, tzinfo=ZoneInfo("Europe/Copenhagen"))
+ORIGINAL_PUBLISHED_AT = datetime.datetime(
+    2018, 10, 20, 14, 29, tzinfo=ZoneInfo("Europe/Copenhagen")
+)
 
 HOME = {
     "vision_heading": "Faxe er et tilvalg",

@@ -9,60 +9,254 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContactPage',
+            name="ContactPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', models.TextField(blank=True, help_text='Et kort afsnit, der vises øverst på siden og i oversigter.', verbose_name='introduktion')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 6), ('quote', 9), ('contact_card', 13), ('phase_timeline', 15), ('vision', 16)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst', 'max_length': 200}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('2', 'Overskrift (niveau 2)'), ('3', 'Underoverskrift (niveau 3)')], 'label': 'Niveau'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'icon': 'pilcrow', 'label': 'Tekst', 'preview_value': '<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som opstår i fællesskaber.</p>', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Billede'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Billedtekst', 'max_length': 300, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('image', 4), ('caption', 5)]], {}), 7: ('wagtail.blocks.TextBlock', (), {'label': 'Citat'}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'Afsender', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('text', 7), ('attribution', 8)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'Kontakt', 'label': 'Overskrift', 'max_length': 200}), 11: ('wagtail.snippets.blocks.SnippetChooserBlock', ('contacts.ContactPerson',), {'label': 'Kontaktperson'}), 12: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': 'Vis kontorets beskrivelse', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('heading', 10), ('person', 11), ('show_office_description', 12)]], {}), 14: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'help_text': 'Ellers vises fasens periode, introduktion og et link til fasen.', 'label': 'Vis hele teksten for hver fase', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('show_full_text', 14)]], {}), 16: ('pages.blocks.VisionBlock', (), {})}, verbose_name='indhold')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.TextField(
+                        blank=True,
+                        help_text="Et kort afsnit, der vises øverst på siden og i oversigter.",
+                        verbose_name="introduktion",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 6),
+                            ("quote", 9),
+                            ("contact_card", 13),
+                            ("phase_timeline", 15),
+                            ("vision", 16),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Tekst", "max_length": 200},
+                            ),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [
+                                        ("2", "Overskrift (niveau 2)"),
+                                        ("3", "Underoverskrift (niveau 3)"),
+                                    ],
+                                    "label": "Niveau",
+                                },
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "icon": "pilcrow",
+                                    "label": "Tekst",
+                                    "preview_value": "<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som opstår i fællesskaber.</p>",
+                                    "template": "blocks/paragraph_block.html",
+                                },
+                            ),
+                            4: ("wagtail.images.blocks.ImageBlock", [], {"label": "Billede"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Billedtekst", "max_length": 300, "required": False},
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("image", 4), ("caption", 5)]], {}),
+                            7: ("wagtail.blocks.TextBlock", (), {"label": "Citat"}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Afsender", "max_length": 200, "required": False},
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("text", 7), ("attribution", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Kontakt", "label": "Overskrift", "max_length": 200},
+                            ),
+                            11: (
+                                "wagtail.snippets.blocks.SnippetChooserBlock",
+                                ("contacts.ContactPerson",),
+                                {"label": "Kontaktperson"},
+                            ),
+                            12: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "label": "Vis kontorets beskrivelse",
+                                    "required": False,
+                                },
+                            ),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("heading", 10),
+                                        ("person", 11),
+                                        ("show_office_description", 12),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            14: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "help_text": "Ellers vises fasens periode, introduktion og et link til fasen.",
+                                    "label": "Vis hele teksten for hver fase",
+                                    "required": False,
+                                },
+                            ),
+                            15: ("wagtail.blocks.StructBlock", [[("show_full_text", 14)]], {}),
+                            16: ("pages.blocks.VisionBlock", (), {}),
+                        },
+                        verbose_name="indhold",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kontaktside',
-                'verbose_name_plural': 'kontaktsider',
+                "verbose_name": "kontaktside",
+                "verbose_name_plural": "kontaktsider",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Office',
+            name="Office",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('building', models.CharField(blank=True, help_text='Fx Rådhuset.', max_length=100, verbose_name='bygning')),
-                ('street_address', models.CharField(max_length=200, verbose_name='adresse')),
-                ('postal_code', models.CharField(max_length=4, validators=[django.core.validators.RegexValidator('^[0-9]{4}$', 'Et dansk postnummer har fire cifre.')], verbose_name='postnummer')),
-                ('city', models.CharField(max_length=100, verbose_name='by')),
-                ('description', models.TextField(blank=True, help_text='Hvem der sidder her, og hvad kontoret gør. Vises på kontaktsiden og kan vises på kontaktkort.', verbose_name='beskrivelse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="navn")),
+                (
+                    "building",
+                    models.CharField(
+                        blank=True, help_text="Fx Rådhuset.", max_length=100, verbose_name="bygning"
+                    ),
+                ),
+                ("street_address", models.CharField(max_length=200, verbose_name="adresse")),
+                (
+                    "postal_code",
+                    models.CharField(
+                        max_length=4,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{4}$", "Et dansk postnummer har fire cifre."
+                            )
+                        ],
+                        verbose_name="postnummer",
+                    ),
+                ),
+                ("city", models.CharField(max_length=100, verbose_name="by")),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Hvem der sidder her, og hvad kontoret gør. Vises på kontaktsiden og kan vises på kontaktkort.",
+                        verbose_name="beskrivelse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kontor',
-                'verbose_name_plural': 'kontorer',
-                'ordering': ['name'],
+                "verbose_name": "kontor",
+                "verbose_name_plural": "kontorer",
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='ContactPerson',
+            name="ContactPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('role', models.CharField(help_text='Fx Procesleder.', max_length=200, verbose_name='rolle')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^\\+?[0-9 ]{8,20}$', 'Skriv telefonnummeret med cifre og evt. mellemrum, fx 21 66 83 03 eller +45 21 66 83 03.')], verbose_name='telefon')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('show_in_footer', models.BooleanField(default=False, help_text='Personen vises med telefon og e-mail nederst på alle sider.', verbose_name='vis i sidefoden')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='contacts.office', verbose_name='kontor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="navn")),
+                (
+                    "role",
+                    models.CharField(
+                        help_text="Fx Procesleder.", max_length=200, verbose_name="rolle"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\+?[0-9 ]{8,20}$",
+                                "Skriv telefonnummeret med cifre og evt. mellemrum, fx 21 66 83 03 eller +45 21 66 83 03.",
+                            )
+                        ],
+                        verbose_name="telefon",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "show_in_footer",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Personen vises med telefon og e-mail nederst på alle sider.",
+                        verbose_name="vis i sidefoden",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="contacts.office",
+                        verbose_name="kontor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kontaktperson',
-                'verbose_name_plural': 'kontaktpersoner',
-                'ordering': ['name'],
+                "verbose_name": "kontaktperson",
+                "verbose_name_plural": "kontaktpersoner",
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),

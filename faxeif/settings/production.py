@@ -2,8 +2,7 @@
 with a clear message when one is missing."""
 
 import os
-
-from django.core.exceptions import ImproperlyConfigured
+import sys
 
 from .base import *  # noqa: F403
 
@@ -13,8 +12,10 @@ REQUIRED_ENVIRONMENT = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
 def require_environment(names=REQUIRED_ENVIRONMENT) -> dict[str, str]:
     missing = [name for name in names if not os.environ.get(name)]
     if missing:
-        raise ImproperlyConfigured(
-            "faxeif.settings.production needs these environment variables: " + ", ".join(missing)
+        # A plain message instead of a traceback: this is an operator's mistake, not a bug.
+        sys.exit(
+            "faxeif.settings.production cannot start; set these environment variables: "
+            + ", ".join(missing)
         )
     return {name: os.environ[name] for name in names}
 

@@ -7,26 +7,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('vision_heading', models.CharField(default='Faxe er et tilvalg', max_length=200, verbose_name='visionens overskrift')),
-                ('vision_text', wagtail.fields.RichTextField(blank=True, help_text="Vises fremhævet på forsiden og hvor en side bruger blokken 'Visionen'.", verbose_name='visionen')),
-                ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='introduktion')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "vision_heading",
+                    models.CharField(
+                        default="Faxe er et tilvalg",
+                        max_length=200,
+                        verbose_name="visionens overskrift",
+                    ),
+                ),
+                (
+                    "vision_text",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="Vises fremhævet på forsiden og hvor en side bruger blokken 'Visionen'.",
+                        verbose_name="visionen",
+                    ),
+                ),
+                (
+                    "introduction",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="introduktion"),
+                ),
             ],
             options={
-                'verbose_name': 'forside',
-                'verbose_name_plural': 'forsider',
+                "verbose_name": "forside",
+                "verbose_name_plural": "forsider",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

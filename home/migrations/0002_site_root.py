@@ -11,7 +11,9 @@ def create_site_root(apps, schema_editor):
     HomePage = apps.get_model("home", "HomePage")
 
     # Wagtail's own migrations leave a generic welcome page at the root; it has no content.
-    Page.objects.filter(depth=2, content_type__app_label="wagtailcore", content_type__model="page").delete()
+    Page.objects.filter(
+        depth=2, content_type__app_label="wagtailcore", content_type__model="page"
+    ).delete()
     content_type, _ = ContentType.objects.get_or_create(app_label="home", model="homepage")
     home = HomePage.objects.create(
         title="Forside",

@@ -18,7 +18,11 @@ COLLECTION_PERMISSIONS = {
 }
 MODEL_PERMISSIONS = {
     ("wagtailadmin", "admin"): ["access_admin"],
-    ("contacts", "contactperson"): ["add_contactperson", "change_contactperson", "delete_contactperson"],
+    ("contacts", "contactperson"): [
+        "add_contactperson",
+        "change_contactperson",
+        "delete_contactperson",
+    ],
     ("contacts", "office"): ["add_office", "change_office", "delete_office"],
 }
 

@@ -7,66 +7,501 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContentPage',
+            name="ContentPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', models.TextField(blank=True, help_text='Et kort afsnit, der vises øverst på siden og i oversigter.', verbose_name='introduktion')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 6), ('quote', 9), ('contact_card', 13), ('phase_timeline', 15), ('vision', 16)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst', 'max_length': 200}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('2', 'Overskrift (niveau 2)'), ('3', 'Underoverskrift (niveau 3)')], 'label': 'Niveau'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'icon': 'pilcrow', 'label': 'Tekst', 'preview_value': '<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som opstår i fællesskaber.</p>', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Billede'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Billedtekst', 'max_length': 300, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('image', 4), ('caption', 5)]], {}), 7: ('wagtail.blocks.TextBlock', (), {'label': 'Citat'}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'Afsender', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('text', 7), ('attribution', 8)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'Kontakt', 'label': 'Overskrift', 'max_length': 200}), 11: ('wagtail.snippets.blocks.SnippetChooserBlock', ('contacts.ContactPerson',), {'label': 'Kontaktperson'}), 12: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': 'Vis kontorets beskrivelse', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('heading', 10), ('person', 11), ('show_office_description', 12)]], {}), 14: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'help_text': 'Ellers vises fasens periode, introduktion og et link til fasen.', 'label': 'Vis hele teksten for hver fase', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('show_full_text', 14)]], {}), 16: ('pages.blocks.VisionBlock', (), {})}, verbose_name='indhold')),
-                ('subtitle', models.CharField(blank=True, help_text="Vises under sidens titel, fx 'Hvad satte det i gang?'.", max_length=200, verbose_name='undertitel')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.TextField(
+                        blank=True,
+                        help_text="Et kort afsnit, der vises øverst på siden og i oversigter.",
+                        verbose_name="introduktion",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 6),
+                            ("quote", 9),
+                            ("contact_card", 13),
+                            ("phase_timeline", 15),
+                            ("vision", 16),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Tekst", "max_length": 200},
+                            ),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [
+                                        ("2", "Overskrift (niveau 2)"),
+                                        ("3", "Underoverskrift (niveau 3)"),
+                                    ],
+                                    "label": "Niveau",
+                                },
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "icon": "pilcrow",
+                                    "label": "Tekst",
+                                    "preview_value": "<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som opstår i fællesskaber.</p>",
+                                    "template": "blocks/paragraph_block.html",
+                                },
+                            ),
+                            4: ("wagtail.images.blocks.ImageBlock", [], {"label": "Billede"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Billedtekst", "max_length": 300, "required": False},
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("image", 4), ("caption", 5)]], {}),
+                            7: ("wagtail.blocks.TextBlock", (), {"label": "Citat"}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Afsender", "max_length": 200, "required": False},
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("text", 7), ("attribution", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Kontakt", "label": "Overskrift", "max_length": 200},
+                            ),
+                            11: (
+                                "wagtail.snippets.blocks.SnippetChooserBlock",
+                                ("contacts.ContactPerson",),
+                                {"label": "Kontaktperson"},
+                            ),
+                            12: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "label": "Vis kontorets beskrivelse",
+                                    "required": False,
+                                },
+                            ),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("heading", 10),
+                                        ("person", 11),
+                                        ("show_office_description", 12),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            14: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "help_text": "Ellers vises fasens periode, introduktion og et link til fasen.",
+                                    "label": "Vis hele teksten for hver fase",
+                                    "required": False,
+                                },
+                            ),
+                            15: ("wagtail.blocks.StructBlock", [[("show_full_text", 14)]], {}),
+                            16: ("pages.blocks.VisionBlock", (), {}),
+                        },
+                        verbose_name="indhold",
+                    ),
+                ),
+                (
+                    "subtitle",
+                    models.CharField(
+                        blank=True,
+                        help_text="Vises under sidens titel, fx 'Hvad satte det i gang?'.",
+                        max_length=200,
+                        verbose_name="undertitel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indholdsside',
-                'verbose_name_plural': 'indholdssider',
+                "verbose_name": "indholdsside",
+                "verbose_name_plural": "indholdssider",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='PhaseIndexPage',
+            name="PhaseIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', models.TextField(blank=True, help_text='Et kort afsnit, der vises øverst på siden og i oversigter.', verbose_name='introduktion')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 6), ('quote', 9), ('contact_card', 13), ('phase_timeline', 15), ('vision', 16)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst', 'max_length': 200}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('2', 'Overskrift (niveau 2)'), ('3', 'Underoverskrift (niveau 3)')], 'label': 'Niveau'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'icon': 'pilcrow', 'label': 'Tekst', 'preview_value': '<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som opstår i fællesskaber.</p>', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Billede'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Billedtekst', 'max_length': 300, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('image', 4), ('caption', 5)]], {}), 7: ('wagtail.blocks.TextBlock', (), {'label': 'Citat'}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'Afsender', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('text', 7), ('attribution', 8)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'Kontakt', 'label': 'Overskrift', 'max_length': 200}), 11: ('wagtail.snippets.blocks.SnippetChooserBlock', ('contacts.ContactPerson',), {'label': 'Kontaktperson'}), 12: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': 'Vis kontorets beskrivelse', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('heading', 10), ('person', 11), ('show_office_description', 12)]], {}), 14: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'help_text': 'Ellers vises fasens periode, introduktion og et link til fasen.', 'label': 'Vis hele teksten for hver fase', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('show_full_text', 14)]], {}), 16: ('pages.blocks.VisionBlock', (), {})}, verbose_name='indhold')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.TextField(
+                        blank=True,
+                        help_text="Et kort afsnit, der vises øverst på siden og i oversigter.",
+                        verbose_name="introduktion",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 6),
+                            ("quote", 9),
+                            ("contact_card", 13),
+                            ("phase_timeline", 15),
+                            ("vision", 16),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Tekst", "max_length": 200},
+                            ),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [
+                                        ("2", "Overskrift (niveau 2)"),
+                                        ("3", "Underoverskrift (niveau 3)"),
+                                    ],
+                                    "label": "Niveau",
+                                },
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "icon": "pilcrow",
+                                    "label": "Tekst",
+                                    "preview_value": "<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som opstår i fællesskaber.</p>",
+                                    "template": "blocks/paragraph_block.html",
+                                },
+                            ),
+                            4: ("wagtail.images.blocks.ImageBlock", [], {"label": "Billede"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Billedtekst", "max_length": 300, "required": False},
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("image", 4), ("caption", 5)]], {}),
+                            7: ("wagtail.blocks.TextBlock", (), {"label": "Citat"}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Afsender", "max_length": 200, "required": False},
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("text", 7), ("attribution", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Kontakt", "label": "Overskrift", "max_length": 200},
+                            ),
+                            11: (
+                                "wagtail.snippets.blocks.SnippetChooserBlock",
+                                ("contacts.ContactPerson",),
+                                {"label": "Kontaktperson"},
+                            ),
+                            12: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "label": "Vis kontorets beskrivelse",
+                                    "required": False,
+                                },
+                            ),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("heading", 10),
+                                        ("person", 11),
+                                        ("show_office_description", 12),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            14: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "help_text": "Ellers vises fasens periode, introduktion og et link til fasen.",
+                                    "label": "Vis hele teksten for hver fase",
+                                    "required": False,
+                                },
+                            ),
+                            15: ("wagtail.blocks.StructBlock", [[("show_full_text", 14)]], {}),
+                            16: ("pages.blocks.VisionBlock", (), {}),
+                        },
+                        verbose_name="indhold",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'faseoversigt',
-                'verbose_name_plural': 'faseoversigter',
+                "verbose_name": "faseoversigt",
+                "verbose_name_plural": "faseoversigter",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='PhasePage',
+            name="PhasePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', models.TextField(blank=True, help_text='Et kort afsnit, der vises øverst på siden og i oversigter.', verbose_name='introduktion')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 6), ('quote', 9), ('contact_card', 13), ('phase_timeline', 15), ('vision', 16)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst', 'max_length': 200}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('2', 'Overskrift (niveau 2)'), ('3', 'Underoverskrift (niveau 3)')], 'label': 'Niveau'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'icon': 'pilcrow', 'label': 'Tekst', 'preview_value': '<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som opstår i fællesskaber.</p>', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Billede'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Billedtekst', 'max_length': 300, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('image', 4), ('caption', 5)]], {}), 7: ('wagtail.blocks.TextBlock', (), {'label': 'Citat'}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'Afsender', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('text', 7), ('attribution', 8)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'Kontakt', 'label': 'Overskrift', 'max_length': 200}), 11: ('wagtail.snippets.blocks.SnippetChooserBlock', ('contacts.ContactPerson',), {'label': 'Kontaktperson'}), 12: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': 'Vis kontorets beskrivelse', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('heading', 10), ('person', 11), ('show_office_description', 12)]], {}), 14: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'help_text': 'Ellers vises fasens periode, introduktion og et link til fasen.', 'label': 'Vis hele teksten for hver fase', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('show_full_text', 14)]], {}), 16: ('pages.blocks.VisionBlock', (), {})}, verbose_name='indhold')),
-                ('start_date', models.DateField(help_text='Bestemmer fasens plads på tidslinjen (dag og måned kan være omtrent).', verbose_name='startdato')),
-                ('end_date', models.DateField(blank=True, help_text='Tom for en fase, der pågår.', null=True, verbose_name='slutdato')),
-                ('period_label', models.CharField(blank=True, help_text="Vises i stedet for datoerne, fx 'Fra efteråret 2017'. Tom: datoerne vises.", max_length=100, verbose_name='periode som tekst')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.TextField(
+                        blank=True,
+                        help_text="Et kort afsnit, der vises øverst på siden og i oversigter.",
+                        verbose_name="introduktion",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 6),
+                            ("quote", 9),
+                            ("contact_card", 13),
+                            ("phase_timeline", 15),
+                            ("vision", 16),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Tekst", "max_length": 200},
+                            ),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [
+                                        ("2", "Overskrift (niveau 2)"),
+                                        ("3", "Underoverskrift (niveau 3)"),
+                                    ],
+                                    "label": "Niveau",
+                                },
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "icon": "pilcrow",
+                                    "label": "Tekst",
+                                    "preview_value": "<p>Faxe i Fællesskab betyder at vi har fokus på det potentiale, som opstår i fællesskaber.</p>",
+                                    "template": "blocks/paragraph_block.html",
+                                },
+                            ),
+                            4: ("wagtail.images.blocks.ImageBlock", [], {"label": "Billede"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Billedtekst", "max_length": 300, "required": False},
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("image", 4), ("caption", 5)]], {}),
+                            7: ("wagtail.blocks.TextBlock", (), {"label": "Citat"}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Afsender", "max_length": 200, "required": False},
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("text", 7), ("attribution", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Kontakt", "label": "Overskrift", "max_length": 200},
+                            ),
+                            11: (
+                                "wagtail.snippets.blocks.SnippetChooserBlock",
+                                ("contacts.ContactPerson",),
+                                {"label": "Kontaktperson"},
+                            ),
+                            12: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "label": "Vis kontorets beskrivelse",
+                                    "required": False,
+                                },
+                            ),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("heading", 10),
+                                        ("person", 11),
+                                        ("show_office_description", 12),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            14: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {
+                                    "default": False,
+                                    "help_text": "Ellers vises fasens periode, introduktion og et link til fasen.",
+                                    "label": "Vis hele teksten for hver fase",
+                                    "required": False,
+                                },
+                            ),
+                            15: ("wagtail.blocks.StructBlock", [[("show_full_text", 14)]], {}),
+                            16: ("pages.blocks.VisionBlock", (), {}),
+                        },
+                        verbose_name="indhold",
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(
+                        help_text="Bestemmer fasens plads på tidslinjen (dag og måned kan være omtrent).",
+                        verbose_name="startdato",
+                    ),
+                ),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Tom for en fase, der pågår.",
+                        null=True,
+                        verbose_name="slutdato",
+                    ),
+                ),
+                (
+                    "period_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Vises i stedet for datoerne, fx 'Fra efteråret 2017'. Tom: datoerne vises.",
+                        max_length=100,
+                        verbose_name="periode som tekst",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fase',
-                'verbose_name_plural': 'faser',
+                "verbose_name": "fase",
+                "verbose_name_plural": "faser",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='SiteSettings',
+            name="SiteSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accessibility_statement_url', models.URLField(default='https://was.digst.dk/faxeifaellesskab-dk', help_text="Adressen på erklæringen i Digitaliseringsstyrelsens WAS-værktøj. Linket 'Tilgængelighedserklæring' i sidefoden (/was) fører hertil.", verbose_name='tilgængelighedserklæring')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "accessibility_statement_url",
+                    models.URLField(
+                        default="https://was.digst.dk/faxeifaellesskab-dk",
+                        help_text="Adressen på erklæringen i Digitaliseringsstyrelsens WAS-værktøj. Linket 'Tilgængelighedserklæring' i sidefoden (/was) fører hertil.",
+                        verbose_name="tilgængelighedserklæring",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webstedsindstillinger',
+                "verbose_name": "webstedsindstillinger",
             },
         ),
     ]

@@ -1,0 +1,78 @@
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.core.management import call_command
+from django.db import connection
+
+from contacts.models import ContactPage, ContactPerson
+from home.models import HomePage
+from pages.models import ContentPage, PhaseIndexPage, PhasePage
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def announce_database(django_db_setup, django_db_blocker):
+    """Say which database this pass really ran on, at the end of the run."""
+    with django_db_blocker.unblock():
+        vendor, version = connection.vendor, connection.Database.__name__
+    yield
+    print(f"\nTests ran on: {vendor} ({version})")
+
+
+@pytest.fixture
+def seeded(db):
+    """The site as `make run` sets it up: migrations plus the seed content."""
+    call_command("seed_content", stdout=open("/dev/null", "w"))
+    return {
+        "home": HomePage.objects.get(),
+        "baggrund": ContentPage.objects.get(slug="baggrund"),
+        "faser": PhaseIndexPage.objects.get(),
+        "phases": list(PhasePage.objects.in_time_order()),
+        "kontakt": ContactPage.objects.get(),
+        "process_leader": ContactPerson.objects.get(),
+    }
+
+
+@pytest.fixture
+def procesleder(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="procesleder", password="en-lang-adgangskode-42", first_name="Proces"
+    )
+    user.groups.add(Group.objects.get(name="Procesleder"))
+    return user
+
+
+@pytest.fixture
+def procesleder_client(client, procesleder):
+    client.force_login(procesleder)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads go to a folder of the test's own, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def image(db):
+    """An uploaded image, as an editor would upload it."""
+    return make_image()
+
+
+def make_image(title="Temadag i Haslev", size=(1600, 900)):
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, (11, 85, 99)).save(buffer, "JPEG")
+    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name="temadag.jpg"))

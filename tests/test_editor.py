@@ -1,0 +1,147 @@
+"""The procesleder's work in the Danish admin: edit, save a draft, publish; and what they may
+not do."""
+
+import pytest
+
+from pages.models import ContentPage
+from tests.admin_forms import page_edit_data
+from tests.html import text_of
+
+NEW_INTRODUCTION = "Hvorfor gik vi i gang? Her er procesleders nye indledning."
+
+
+def edit_url(page):
+    return f"/admin/pages/{page.pk}/edit/"
+
+
+@pytest.mark.django_db
+def test_page_editor_is_danish(procesleder_client, seeded):
+    response = procesleder_client.get(edit_url(seeded["baggrund"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'lang="da"' in html
+    for label in ("Udgiv", "Gem skitse", "Undertitel", "Introduktion", "Indhold"):
+        assert label in html, label
+
+
+@pytest.mark.django_db
+def test_procesleder_saves_a_draft_then_publishes(client, procesleder, seeded):
+    baggrund = seeded["baggrund"]
+    editor = client.__class__()
+    editor.force_login(procesleder)
+
+    draft = page_edit_data(editor, baggrund, introduction=NEW_INTRODUCTION)
+    response = editor.post(edit_url(baggrund), draft)
+    assert response.status_code == 302
+    assert NEW_INTRODUCTION not in text_of(client.get("/baggrund/"))
+    saved = ContentPage.objects.get(pk=baggrund.pk)
+    assert saved.has_unpublished_changes
+    assert saved.get_latest_revision_as_object().introduction == NEW_INTRODUCTION
+
+    publish = page_edit_data(editor, baggrund, **{"action-publish": "action-publish"})
+    response = editor.post(edit_url(baggrund), publish)
+    assert response.status_code == 302
+    public = text_of(client.get("/baggrund/"), "main")
+    assert NEW_INTRODUCTION in public
+    # The round trip through the editor kept every block of the body.
+    assert "Kontakt Faxe i Fællesskab" in public and "Lidt forhistorie" in public
+    published = ContentPage.objects.get(pk=baggrund.pk)
+    assert [b.block_type for b in published.body] == [b.block_type for b in baggrund.body]
+    assert not published.has_unpublished_changes
+
+
+@pytest.mark.django_db
+def test_procesleder_can_unpublish_a_page(procesleder_client, client, seeded):
+    kontakt = seeded["kontakt"]
+    response = procesleder_client.post(f"/admin/pages/{kontakt.pk}/unpublish/")
+    assert response.status_code == 302
+    assert client.get("/kontakt/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_image_without_alt_text_is_refused_with_a_danish_message(
+    procesleder_client, seeded, image
+):
+    baggrund = seeded["baggrund"]
+    revisions_before = baggrund.revisions.count()
+    image_block = {
+        "image": {"image": image.pk, "alt_text": "", "decorative": ""},
+        "caption": "",
+    }
+    data = page_edit_data(procesleder_client, baggrund, body=[("image", image_block)])
+    del data["body-0-value-image-decorative"]  # an unticked checkbox posts nothing
+
+    response = procesleder_client.post(edit_url(baggrund), data)
+
+    assert response.status_code == 200
+    assert "Skriv en alternativ tekst" in response.content.decode()
+    assert baggrund.revisions.count() == revisions_before
+
+
+@pytest.mark.django_db
+def test_an_image_with_alt_text_is_saved(procesleder_client, client, seeded, image):
+    baggrund = seeded["baggrund"]
+    image_block = {
+        "image": {"image": image.pk, "alt_text": "Deltagere på en temadag"},
+        "caption": "Temadag",
+    }
+    data = page_edit_data(
+        procesleder_client,
+        baggrund,
+        body=[("image", image_block)],
+        **{"action-publish": "action-publish"},
+    )
+    assert procesleder_client.post(edit_url(baggrund), data).status_code == 302
+    saved = ContentPage.objects.get(pk=baggrund.pk)
+    assert [b.block_type for b in saved.body] == ["image"]
+    html = client.get("/baggrund/").content.decode()
+    assert 'alt="Deltagere på en temadag"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/users/",
+        "/admin/groups/",
+        "/admin/settings/pages/sitesettings/",
+        "/admin/sites/",
+    ],
+)
+def test_procesleder_cannot_manage_users_groups_or_settings(procesleder_client, seeded, url):
+    response = procesleder_client.get(url, follow=True)
+    assert response.redirect_chain, f"{url} was shown to a procesleder"
+    assert response.redirect_chain[-1][0] in ("/admin/", "/admin/login/?next=" + url)
+    assert "Beklager, du har ikke rettigheder" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_procesleder_cannot_add_users(procesleder_client, seeded, django_user_model):
+    users_before = django_user_model.objects.count()
+    response = procesleder_client.post(
+        "/admin/users/add/",
+        {
+            "username": "ny",
+            "password1": "en-lang-adgangskode-42",
+            "password2": "en-lang-adgangskode-42",
+        },
+    )
+    assert response.status_code in (302, 403, 404)
+    assert django_user_model.objects.count() == users_before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/pages/",
+        "/admin/images/",
+        "/admin/documents/",
+        "/admin/snippets/contacts/contactperson/",
+        "/admin/snippets/contacts/office/",
+    ],
+)
+def test_procesleder_manages_pages_images_documents_and_contacts(procesleder_client, seeded, url):
+    response = procesleder_client.get(url, follow=True)
+    assert response.status_code == 200
+    assert "Beklager, du har ikke rettigheder" not in response.content.decode()

@@ -1,0 +1,44 @@
+"""Page type rules: the admin offers editors only sensible places for each page type."""
+
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from contacts.models import ContactPage
+from home.models import HomePage
+from pages.models import ContentPage, PhaseIndexPage, PhasePage
+
+
+class PageTypeRulesTests(WagtailPageTestCase):
+    def setUp(self):
+        self.home = HomePage.objects.get()
+
+    def test_home_page_is_the_only_page_at_the_root(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+        # max_count: the migration made the one Forside, so the admin offers no second one.
+        self.assertFalse(HomePage.can_create_at(Page.get_first_root_node()))
+
+    def test_home_page_offers_the_sections(self):
+        self.assertAllowedSubpageTypes(HomePage, {ContentPage, PhaseIndexPage, ContactPage})
+
+    def test_content_pages_nest_under_home_and_each_other(self):
+        self.assertAllowedParentPageTypes(ContentPage, {HomePage, ContentPage})
+        self.assertAllowedSubpageTypes(ContentPage, {ContentPage})
+
+    def test_phases_live_only_in_the_phase_index(self):
+        self.assertAllowedParentPageTypes(PhasePage, {PhaseIndexPage})
+        self.assertAllowedSubpageTypes(PhasePage, set())
+        self.assertAllowedSubpageTypes(PhaseIndexPage, {PhasePage})
+        self.assertCanNotCreateAt(ContentPage, PhasePage)
+        self.assertCanNotCreateAt(HomePage, PhasePage)
+
+    def test_phase_index_and_contact_page_are_unique(self):
+        self.assertCanCreateAt(HomePage, PhaseIndexPage)
+        self.home.add_child(instance=PhaseIndexPage(title="Faser"))
+        self.home.add_child(instance=ContactPage(title="Kontakt"))
+        self.assertFalse(PhaseIndexPage.can_create_at(self.home))
+        self.assertFalse(ContactPage.can_create_at(self.home))
+        self.assertTrue(ContentPage.can_create_at(self.home))
+
+    def test_contact_page_has_no_children(self):
+        self.assertAllowedParentPageTypes(ContactPage, {HomePage})
+        self.assertAllowedSubpageTypes(ContactPage, set())
