@@ -15,3 +15,5 @@ STORAGES = {
 SERVE_MEDIA = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Serve static files straight from the finders: tests run without collectstatic.
+WHITENOISE_AUTOREFRESH = True

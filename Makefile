@@ -1,0 +1,89 @@
+# faxeif: a Wagtail site. `make help` lists the targets.
+#
+# Settings: HOST, PORT, WORKERS (make run); PYTEST_ARGS (make test); DATABASE_URL (make run uses
+# SQLite at var/faxeif.sqlite3 unless it is set). Each can come from the environment or the
+# command line: `make run PORT=8080`, `make test PYTEST_ARGS="-k contact -x"`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+PYTEST := $(PY) -m pytest
+
+HOST        ?= 127.0.0.1
+PORT        ?= 8000
+WORKERS     ?= 3
+PYTEST_ARGS ?=
+# faxeif.settings.dev reads HOST and PORT too (ALLOWED_HOSTS, the admin's base URL).
+export HOST PORT
+
+DEV_SETTINGS  := faxeif.settings.dev
+TEST_SETTINGS := faxeif.settings.test
+
+.PHONY: help venv run lint test fmt clean
+
+help: ## List the targets
+	@echo "Targets:"
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-6s %s\n", $$1, $$2}'
+	@echo "Variables: HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) PYTEST_ARGS=$(PYTEST_ARGS)"
+	@echo "           DATABASE_URL (unset: SQLite at var/faxeif.sqlite3)"
+
+# The virtualenv, (re)installed whenever a requirements file is newer than the stamp.
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || { echo "Creating $(VENV)"; python3 -m venv $(VENV); }
+	@echo "Installing requirements-dev.txt into $(VENV)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-input -r requirements-dev.txt
+	@touch $@
+
+venv: $(STAMP) ## Create .venv and install the requirements (only when they changed)
+
+run: export DJANGO_SETTINGS_MODULE := $(DEV_SETTINGS)
+run: $(STAMP) ## Migrate, seed, ensure an admin, collect static files, serve with gunicorn
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_content
+	$(MANAGE) ensure_admin
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  Site:  http://$(HOST):$(PORT)/"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/"
+	@echo ""
+	exec $(VENV)/bin/gunicorn faxeif.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --no-control-socket --access-logfile -
+
+lint: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
+lint: $(STAMP) ## ruff, djhtml, Django system checks, no missing migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+	@mkdir -p var
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+# Both passes always run; the target fails when either fails. The SQLite pass ignores any
+# DATABASE_URL; the PostgreSQL pass gets one from scripts/with_postgres.sh.
+test: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
+test: lint ## lint, then pytest on SQLite and on a throwaway PostgreSQL
+	@sqlite=0; pg=0; \
+	echo ""; echo "== Tests on SQLite =="; \
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS) || sqlite=$$?; \
+	echo ""; \
+	bash scripts/with_postgres.sh bash -c 'echo "== Tests on PostgreSQL $$PG_MAJOR =="; exec "$$@"' \
+		with_postgres $(PYTEST) $(PYTEST_ARGS) || pg=$$?; \
+	if [ $$sqlite -ne 0 ] || [ $$pg -ne 0 ]; then \
+		echo "" >&2; \
+		echo "== FAILED: SQLite pass exit $$sqlite, PostgreSQL pass exit $$pg ==" >&2; \
+		exit 1; \
+	fi
+
+fmt: $(STAMP) ## Fix what ruff can, format Python (ruff) and templates (djhtml)
+	-$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+clean: ## Remove .venv, collected static files and caches (keeps var/ and media/)
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
