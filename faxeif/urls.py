@@ -13,15 +13,15 @@ urlpatterns = [
     path("was", accessibility_statement, name="accessibility_statement"),
 ]
 
+
+def serve_media(request, path):
+    # MEDIA_ROOT is read per request, so a test that moves it gets its files served.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     # Uploaded images and documents when no front server takes them (make run, tests).
-    urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)]
 
 urlpatterns += [
     # Everything else is a Wagtail page.

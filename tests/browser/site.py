@@ -1,0 +1,23 @@
+"""Set up the database of the site that the browser tests visit: the seed content plus one page
+of every type holding every block, and a procesleder account. Run by the fixture in a
+subprocess, through `manage.py shell`, against the served site's own database."""
+
+import json
+
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from wagtail.models import Page
+
+from tests.conftest import make_image
+from tests.showcase import build_showcase
+
+PROCESLEDER = {"username": "procesleder", "password": "browser-test-kodeord-42"}
+
+
+def prepare() -> None:
+    call_command("seed_content")
+    build_showcase(make_image())
+    user = User.objects.create_user(**PROCESLEDER, first_name="Proces", last_name="Leder")
+    user.groups.add(Group.objects.get(name="Procesleder"))
+    urls = [page.url for page in Page.objects.live().filter(depth__gte=2).order_by("path")]
+    print(json.dumps(urls))

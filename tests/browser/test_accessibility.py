@@ -1,0 +1,156 @@
+"""WCAG 2.2 AA on every page, checked in Debian's Chromium: axe-core finds nothing, the keyboard
+reaches everything with a visible focus, and the layout reflows down to 320 CSS px."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import NOT_FOUND_URL
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = {"phone": 375, "desktop": 1280}
+
+# Elements that stick out of the viewport or clip their own content, ignoring what is hidden on
+# purpose (the skip link until it has focus, visually hidden text).
+CUT_OFF_SCRIPT = """() => {
+    const width = document.documentElement.clientWidth;
+    const name = el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
+    const problems = [];
+    for (const el of document.querySelectorAll('body *')) {
+        if (el.closest('.skip-link, .visually-hidden')) continue;
+        const style = getComputedStyle(el);
+        if (style.display === 'none' || style.visibility === 'hidden') continue;
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;
+        if (box.right > width + 1 || box.left < -1) {
+            problems.push(`${name(el)} spans ${Math.round(box.left)}..${Math.round(box.right)}`);
+        }
+        if (['hidden', 'clip'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+            problems.push(`${name(el)} cuts off its content`);
+        }
+    }
+    return problems;
+}"""
+
+FOCUS_STYLE_SCRIPT = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {
+        tag: el.tagName.toLowerCase(),
+        text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40),
+        href: el.getAttribute('href'),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        shadow: style.boxShadow !== 'none',
+    };
+}"""
+
+
+def every_page(served_site):
+    return [*served_site["urls"], NOT_FOUND_URL]
+
+
+def test_every_page_type_is_in_the_checked_set(served_site):
+    # The fixture holds one page of each type with every block, plus the 404 page.
+    assert {
+        "/",
+        "/baggrund/",
+        "/faser/",
+        "/faser/eksempelfase/",
+        "/kontakt/",
+        "/eksempelside/",
+    } <= set(served_site["urls"])
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_axe_finds_no_violations(visitor, served_site, width):
+    visitor.set_viewport_size({"width": width, "height": 900})
+    axe = Axe()
+    reports = {}
+    for url in every_page(served_site):
+        visitor.goto(url)
+        results = axe.run(
+            visitor,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+        if results.violations_count:
+            reports[url] = results.generate_report()
+    assert not reports, "\n".join(f"{url}:\n{report}" for url, report in reports.items())
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_into_main(visitor, served_site):
+    for url in every_page(served_site):
+        visitor.goto(url)
+        visitor.keyboard.press("Tab")
+        focused = visitor.evaluate(FOCUS_STYLE_SCRIPT)
+        assert focused["href"] == "#main" and focused["text"] == "Gå til indhold", url
+        box = visitor.locator(".skip-link").bounding_box()
+        assert box and box["width"] > 20 and box["height"] > 10 and box["y"] >= 0, url
+        visitor.keyboard.press("Enter")
+        in_main = visitor.evaluate("document.activeElement.closest('main') !== null")
+        assert in_main, f"{url}: focus did not move into <main>"
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_focusable_element_shows_a_visible_focus_indicator(visitor, served_site, width):
+    visitor.set_viewport_size({"width": width, "height": 900})
+    missing = []
+    for url in every_page(served_site):
+        visitor.goto(url)
+        seen = 0
+        for _ in range(150):
+            visitor.keyboard.press("Tab")
+            focused = visitor.evaluate(FOCUS_STYLE_SCRIPT)
+            if focused["tag"] == "body":
+                break
+            seen += 1
+            if not (focused["outline"] or focused["shadow"]):
+                missing.append(f"{url}: {focused['tag']} {focused['text']!r}")
+        assert seen >= 5, f"{url}: the keyboard reached only {seen} elements"
+    assert not missing, "no visible focus indicator:\n" + "\n".join(missing)
+
+
+def test_navigation_works_by_keyboard_at_phone_width(visitor, served_site):
+    visitor.set_viewport_size({"width": 375, "height": 700})
+    visitor.goto("/")
+    for _ in range(20):
+        visitor.keyboard.press("Tab")
+        if visitor.evaluate("document.activeElement.textContent.trim()") == "Faser":
+            break
+    assert visitor.evaluate("document.activeElement.closest('nav') !== null")
+    nav_link = visitor.locator("nav[aria-label='Hovedmenu'] a", has_text="Faser")
+    assert nav_link.is_visible() and nav_link.bounding_box()["height"] >= 24
+    visitor.keyboard.press("Enter")
+    visitor.wait_for_url("**/faser/")
+    assert visitor.locator("h1").inner_text() == "Faser"
+
+
+def test_no_horizontal_scrolling_at_320_px(visitor, served_site):
+    visitor.set_viewport_size({"width": 320, "height": 640})
+    wide = []
+    for url in every_page(served_site):
+        visitor.goto(url)
+        scroll, client = visitor.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if scroll > client:
+            wide.append(f"{url}: {scroll} px wide in a {client} px viewport")
+        wide += [f"{url}: {problem}" for problem in visitor.evaluate(CUT_OFF_SCRIPT)]
+    assert not wide, "\n".join(wide)
+
+
+def test_nothing_is_cut_off_at_200_percent_zoom(chromium, served_site):
+    # 200% zoom of a 1280 px window: 640 CSS px at twice the pixel density.
+    context = chromium.new_context(
+        base_url=served_site["base_url"],
+        viewport={"width": 640, "height": 450},
+        device_scale_factor=2,
+    )
+    page = context.new_page()
+    problems = []
+    for url in every_page(served_site):
+        page.goto(url)
+        problems += [f"{url}: {problem}" for problem in page.evaluate(CUT_OFF_SCRIPT)]
+    context.close()
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,32 @@
+"""Anonymous visitors: no cookies, nothing fetched from other hosts, no console errors."""
+
+from tests.browser.conftest import NOT_FOUND_URL
+
+
+def test_visitors_get_no_cookies_no_other_hosts_and_no_console_errors(chromium, served_site):
+    base_url = served_site["base_url"]
+    context = chromium.new_context(base_url=base_url)
+    page = context.new_page()
+    foreign, errors, requested = [], [], []
+
+    def on_request(request):
+        requested.append(request.url)
+        if not request.url.startswith((base_url + "/", "data:")):
+            foreign.append(request.url)
+
+    page.on("request", on_request)
+    page.on("console", lambda msg: msg.type == "error" and errors.append(f"{page.url}: {msg.text}"))
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+
+    for url in served_site["urls"]:
+        response = page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200, url
+    page.goto(NOT_FOUND_URL)
+
+    assert context.cookies() == []
+    assert foreign == []
+    # The 404 page's own status is reported by Chromium as a console error; nothing else may be.
+    assert [e for e in errors if NOT_FOUND_URL not in e or "404" not in e] == []
+    assert any("/media/images/" in url for url in requested), "the image block was not loaded"
+    context.close()

@@ -1,0 +1,21 @@
+"""Screenshots of every page at phone and desktop width, for people to look at
+(test-artifacts/screenshots/, ignored by git)."""
+
+import pytest
+
+from tests.browser.conftest import NOT_FOUND_URL
+
+
+def file_name(url: str, width: int) -> str:
+    slug = url.strip("/").replace("/", "_") or "forside"
+    return f"{slug}-{width}.png"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_screenshot_every_page(visitor, served_site, artifacts, width):
+    visitor.set_viewport_size({"width": width, "height": 900})
+    for url in [*served_site["urls"], NOT_FOUND_URL]:
+        visitor.goto(url)
+        path = artifacts / file_name(url, width)
+        visitor.screenshot(path=path, full_page=True)
+        assert path.stat().st_size > 5_000, f"{path} is blank"
