@@ -150,3 +150,11 @@ def test_procesleder_manages_pages_images_documents_and_contacts(procesleder_cli
     response = procesleder_client.get(url, follow=True)
     assert response.status_code == 200
     assert "Beklager, du har ikke rettigheder" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_page_is_danish(client):
+    html = client.get("/admin/login/").content.decode()
+    for label in ("Brugernavn", "Adgangskode", "Log ind"):
+        assert label in html, label
+    assert ">Password" not in html

@@ -1,0 +1,47 @@
+"""The procesleder's path in a real browser: log in, edit Baggrund, save a draft that visitors
+do not see, publish, and see the edit on the public page."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.site import PROCESLEDER
+
+NEW_INTRODUCTION = "Hvorfor gik vi i gang? Procesleder har skrevet en ny indledning."
+
+
+def public_introduction(chromium, served_site) -> str:
+    context = chromium.new_context(base_url=served_site["base_url"])
+    page = context.new_page()
+    page.goto("/baggrund/")
+    text = page.locator("main .lead").inner_text()
+    context.close()
+    return text
+
+
+def test_procesleder_edits_saves_a_draft_and_publishes(chromium, served_site):
+    context = chromium.new_context(
+        base_url=served_site["base_url"], viewport={"width": 1280, "height": 900}
+    )
+    editor = context.new_page()
+
+    editor.goto("/admin/login/")
+    editor.get_by_label("Brugernavn").fill(PROCESLEDER["username"])
+    editor.get_by_label("Adgangskode").fill(PROCESLEDER["password"])
+    editor.get_by_role("button", name=re.compile("log ind", re.IGNORECASE)).click()
+    editor.wait_for_url(re.compile(r"/admin/$"))
+
+    editor.goto("/admin/pages/")
+    editor.get_by_role("link", name="Baggrund", exact=True).first.click()
+    editor.get_by_role("textbox", name="Introduktion").fill(NEW_INTRODUCTION)
+
+    editor.get_by_role("button", name="Gem kladde").click()
+    expect(editor.locator(".messages")).to_contain_text("'Baggrund' er blevet opdateret")
+    assert NEW_INTRODUCTION not in public_introduction(chromium, served_site)
+
+    editor.get_by_role("button", name="Flere handlinger").click()
+    editor.get_by_role("button", name="Udgiv").click()
+    expect(editor.locator(".messages")).to_contain_text("'Baggrund' er blevet udgivet")
+
+    assert public_introduction(chromium, served_site) == NEW_INTRODUCTION
+    context.close()
