@@ -61,3 +61,17 @@ def test_every_block_has_a_danish_label_template_and_preview(showcase):
         assert block.meta.template.startswith("blocks/"), name
         assert block.label and block.label[0].isupper(), name
         assert block.get_preview_value() is not None or name == "vision", name
+
+
+def test_rich_text_offers_no_headings_colours_or_fonts():
+    # Headings come from the heading block (h2/h3 under the page's only h1), so rich text
+    # cannot break a page's outline; there is no feature for colours or fonts at all.
+    from home.models import HomePage
+    from pages.blocks import BodyBlock
+
+    paragraph = BodyBlock.base_blocks["paragraph"]
+    assert set(paragraph.features) == {"bold", "italic", "ol", "ul", "link", "document-link"}
+    for field in ("vision_text", "introduction"):
+        assert set(HomePage._meta.get_field(field).features) == set(paragraph.features)
+    heading_levels = dict(BodyBlock.base_blocks["heading"].child_blocks["level"].field.choices)
+    assert set(heading_levels) == {"2", "3"}
