@@ -9,7 +9,11 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from faxeif.cache import depends_on
 from pages.models import BasePage
+
+# Page cache keys for what shows contacts (the footer, contact cards, the contact page).
+CONTACT_DEPENDENCIES = ("model:contacts.contactperson", "model:contacts.office")
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ]{8,20}$",
@@ -125,5 +129,6 @@ class ContactPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        depends_on(*CONTACT_DEPENDENCIES)
         context["offices"] = Office.objects.prefetch_related("people")
         return context

@@ -2,7 +2,12 @@ from django.apps import AppConfig
 
 
 class FaxeifConfig(AppConfig):
-    """The project package as an app, for its site-wide management commands."""
+    """The project package as an app: site-wide commands, hooks and the page cache's wiring."""
 
     name = "faxeif"
     verbose_name = "Faxe i Fællesskab"
+
+    def ready(self):
+        from faxeif.cache import connect_invalidation
+
+        connect_invalidation()

@@ -6,7 +6,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from faxeif.cache import depends_on
 from pages.blocks import RICH_TEXT_FEATURES
+from pages.models import public_q
 
 
 class HomePage(Page):
@@ -43,5 +45,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # The sections: the pages in the main navigation, each with its introduction.
-        context["sections"] = self.get_children().live().public().in_menu().specific()
+        sections = self.get_children().live().filter(public_q()).in_menu().specific()
+        depends_on(f"children:{self.path}", *(f"page:{section.pk}" for section in sections))
+        context["sections"] = sections
         return context

@@ -2,10 +2,13 @@
 templates/blocks/."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
+
+from faxeif.cache import depends_on
 
 # Rich text offers emphasis, lists and links only: headings come from the heading block, so each
 # page keeps one h1 (its title) and a valid outline, and there are no free colours or fonts.
@@ -70,6 +73,18 @@ class FigureBlock(blocks.StructBlock):
             )
         return super().clean(value)
 
+    def bulk_to_python(self, values):
+        # All renditions of all images on the page in one query, however many images it has.
+        figures = super().bulk_to_python(values)
+        images = [figure["image"] for figure in figures if figure["image"]]
+        prefetch_related_objects(images, "renditions")
+        return figures
+
+    def get_context(self, value, parent_context=None):
+        if value["image"]:
+            depends_on(f"image:{value['image'].pk}")
+        return super().get_context(value, parent_context)
+
     def get_preview_value(self):
         from wagtail.images import get_image_model
 
@@ -103,9 +118,22 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
+class ContactPersonChooserBlock(SnippetChooserBlock):
+    def bulk_to_python(self, values):
+        # The card shows the person's office too: fetch both in one query.
+        people = self.model_class.objects.select_related("office").in_bulk(values)
+        return [people.get(pk) for pk in values]
+
+
 class ContactCardBlock(SectionHeadingMixin, blocks.StructBlock):
+    def get_context(self, value, parent_context=None):
+        from contacts.models import CONTACT_DEPENDENCIES
+
+        depends_on(*CONTACT_DEPENDENCIES)
+        return super().get_context(value, parent_context)
+
     heading = blocks.CharBlock(label="Overskrift", default="Kontakt", max_length=200)
-    person = SnippetChooserBlock("contacts.ContactPerson", label="Kontaktperson")
+    person = ContactPersonChooserBlock("contacts.ContactPerson", label="Kontaktperson")
     show_office_description = blocks.BooleanBlock(
         label="Vis kontorets beskrivelse",
         required=False,
@@ -135,10 +163,10 @@ class PhaseTimelineBlock(SectionHeadingMixin, blocks.StructBlock):
     )
 
     def get_context(self, value, parent_context=None):
-        from pages.models import PhasePage
+        from pages.models import published_phases
 
         context = super().get_context(value, parent_context)
-        context["phases"] = PhasePage.objects.live().public().in_time_order()
+        context["phases"] = published_phases()
         return context
 
     class Meta:
@@ -152,10 +180,15 @@ class VisionBlock(SectionHeadingMixin, blocks.StaticBlock):
     """The vision, as the home page states it (one source)."""
 
     def get_context(self, value, parent_context=None):
-        from home.models import HomePage
+        from wagtail.models import Site
 
         context = super().get_context(value, parent_context)
-        context["home"] = HomePage.objects.live().first()
+        request = (parent_context or {}).get("request")
+        site = Site.find_for_request(request) if request else Site.objects.get(is_default_site=True)
+        home = site.root_page.specific if site else None  # memoised: one query per request
+        if home is not None:
+            depends_on(f"page:{home.pk}")
+        context["home"] = home
         return context
 
     class Meta:

@@ -3,14 +3,27 @@ base every page shares."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from faxeif.cache import cached_data
+
 from .blocks import BodyBlock
+
+
+def public_q() -> Exists:
+    """Pages outside any private section, as a condition inside the page query itself (Wagtail's
+    PageQuerySet.public() costs a query of its own each time it is used)."""
+    in_restricted_section = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return ~Exists(in_restricted_section)
 
 
 class BasePage(Page):
@@ -55,6 +68,10 @@ class ContentPage(BasePage):
         verbose_name_plural = "indholdssider"
 
 
+# Page cache key for what shows the phases (the timeline): renewed when any phase changes.
+PHASE_DEPENDENCY = "model:pages.phasepage"
+
+
 class PhaseIndexPage(BasePage):
     """Faser: the process's phases as a timeline, oldest first."""
 
@@ -68,7 +85,7 @@ class PhaseIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["phases"] = PhasePage.objects.child_of(self).live().public().in_time_order()
+        context["phases"] = published_phases()
         return context
 
 
@@ -129,6 +146,16 @@ class PhasePage(BasePage):
         if self.end_date.year == self.start_date.year:
             return str(self.start_date.year)
         return f"{self.start_date.year}–{self.end_date.year}"
+
+
+def published_phases() -> list[PhasePage]:
+    """The phases in time order. Several pages show them (Faser, Baggrund's timeline), so they
+    are kept in the cache until a phase changes."""
+
+    def fetch():
+        return list(PhasePage.objects.live().filter(public_q()).in_time_order())
+
+    return cached_data("phases", (PHASE_DEPENDENCY,), fetch)
 
 
 @register_setting(icon="site")

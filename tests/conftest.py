@@ -57,6 +57,16 @@ def procesleder_client(client, procesleder):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database is new for each test, the cache not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads go to a folder of the test's own, never to the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

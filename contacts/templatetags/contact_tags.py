@@ -1,14 +1,19 @@
 from django import template
 
-from contacts.models import ContactPerson, Office
+from contacts.models import CONTACT_DEPENDENCIES, ContactPerson, Office
+from faxeif.cache import cached_data
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/footer.html", takes_context=True)
-def site_footer(context):
+def footer_contacts() -> dict:
     return {
-        "offices": Office.objects.all(),
-        "people": ContactPerson.objects.filter(show_in_footer=True),
-        "request": context.get("request"),
+        "people": list(ContactPerson.objects.filter(show_in_footer=True)),
+        "offices": list(Office.objects.all()),
     }
+
+
+@register.inclusion_tag("includes/footer.html")
+def site_footer():
+    # Every page shows the footer: keep its contacts in the cache until a contact changes.
+    return cached_data("footer", CONTACT_DEPENDENCIES, footer_contacts)

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Safe by default: no secrets, DEBUG off."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +16,6 @@ INSTALLED_APPS = [
     "home",
     "pages",
     "contacts",
-    "faxeif",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.sites",
@@ -34,11 +34,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Last: its ready() wires the page cache to every snippet and setting model.
+    "faxeif",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cache hit returns here, before sessions, auth and messages.
+    "faxeif.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +71,22 @@ TEMPLATES = [
         },
     },
 ]
+
+# The page cache and Wagtail's own caches (renditions, site root paths). A file cache is shared by
+# all gunicorn workers on the machine, so a publish clears it for all of them; with REDIS_URL,
+# Django's Redis cache, shared by every machine.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if (REDIS_URL := os.environ.get("REDIS_URL"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    )
+}
+PAGE_CACHE_TIMEOUT = 24 * 60 * 60
 
 # One line for the database: DATABASE_URL when set (postgres://... runs on PostgreSQL through
 # psycopg 3), else the embedded SQLite file under var/.

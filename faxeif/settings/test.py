@@ -18,6 +18,14 @@ STORAGES = {
 SERVE_MEDIA = True
 # The browser tests' server keeps its uploads in a folder of its own.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "test-media"))
+# A real file cache of the tests' own (each test starts with it empty; see tests/conftest.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / "var" / "test-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders: tests run without collectstatic.

@@ -72,6 +72,7 @@ def served_site(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "faxeif.settings.test",
         "DATABASE_URL": site_database_url(tmp),
         "MEDIA_ROOT": str(tmp / "media"),
+        "CACHE_DIR": str(tmp / "cache"),
     }
 
     def manage(*args):

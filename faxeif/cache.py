@@ -1,0 +1,248 @@
+"""The full-page cache, with exact invalidation.
+
+Anonymous GET and HEAD requests for public pages are answered from Django's cache. While a page
+renders, the code that shows something records what it showed as dependency keys
+(`depends_on("page:12", "menu")`); the cached page keeps the version of each key it was rendered
+under. Publishing, unpublishing, moving or deleting a page, or saving a snippet, image or setting,
+gives the affected keys new versions (`invalidate`), so every cached page that showed them is
+stale from that moment, in every gunicorn worker, because the versions live in the shared cache.
+
+A hit costs two cache reads (the page, then its keys' versions), no database query, and none of
+the middleware below this one (sessions, auth, messages).
+"""
+
+import hashlib
+import secrets
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+CACHE_ALIAS = "default"
+KEY_PREFIX = "pagecache"
+# Every cached page depends on this key: it is renewed when URLs or settings change, which can
+# show anywhere (links in rich text, the footer).
+SITE = "site"
+# Revalidate every time: the ETag makes that a cheap 304, and nobody sees a stale page.
+PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
+NOT_CACHED_PATHS = ("/admin/", "/documents/")
+
+_dependencies: ContextVar[set[str] | None] = ContextVar("page_cache_dependencies", default=None)
+
+
+def cache():
+    return caches[CACHE_ALIAS]
+
+
+def depends_on(*keys: str) -> None:
+    """Record that the page being rendered shows what these keys stand for."""
+    collected = _dependencies.get()
+    if collected is not None:
+        collected.update(keys)
+
+
+def _version_key(key: str) -> str:
+    return f"{KEY_PREFIX}:v:{key}"
+
+
+def _generation_key() -> str:
+    return f"{KEY_PREFIX}:generation"
+
+
+def invalidate(*keys: str) -> None:
+    """Give these keys new versions, now and again when the transaction commits: a page
+    rendered meanwhile from the old, still committed, data is then stale too."""
+
+    def renew():
+        tokens = {_version_key(key): secrets.token_hex(8) for key in keys}
+        tokens[_generation_key()] = secrets.token_hex(8)
+        cache().set_many(tokens, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def current_versions(keys) -> dict[str, str]:
+    """The keys' versions, creating those that have none yet (first use, or evicted)."""
+    found = cache().get_many([_version_key(key) for key in keys])
+    missing = {_version_key(k): secrets.token_hex(8) for k in keys if _version_key(k) not in found}
+    if missing:
+        cache().set_many(missing, timeout=None)
+        found.update(missing)
+    return {key: found[_version_key(key)] for key in keys}
+
+
+def is_current(versions: dict[str, str]) -> bool:
+    found = cache().get_many([_version_key(key) for key in versions])
+    return all(found.get(_version_key(key)) == token for key, token in versions.items())
+
+
+def cached_data(name: str, keys: tuple[str, ...], compute):
+    """Data that many pages show (the menu, the footer), kept until one of its keys changes."""
+    keys = (*keys, SITE)
+    depends_on(*keys)
+    entry = cache().get(f"{KEY_PREFIX}:data:{name}")
+    if entry is not None and is_current(entry["versions"]):
+        return entry["data"]
+    versions = current_versions(keys)
+    data = compute()
+    cache().set(f"{KEY_PREFIX}:data:{name}", {"data": data, "versions": versions}, timeout=None)
+    return data
+
+
+def _is_anonymous_page_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _is_cacheable_path(request) -> bool:
+    path = request.path_info
+    return not path.startswith((*NOT_CACHED_PATHS, settings.STATIC_URL, settings.MEDIA_URL))
+
+
+def _is_cacheable_response(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and response.get("Content-Type", "").startswith("text/html")
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def _page_key(request) -> str:
+    return f"{KEY_PREFIX}:page:{request.get_host()}:{request.get_full_path()}"
+
+
+def _response_from(entry, request) -> HttpResponse:
+    response = HttpResponse(
+        b"" if request.method == "HEAD" else entry["content"],
+        status=entry["status"],
+        headers=entry["headers"],
+    )
+    response["Content-Length"] = str(len(entry["content"]))
+    response["X-Cache"] = "HIT"
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_cacheable_path(request):
+            return self.get_response(request)
+        if not _is_anonymous_page_request(request):
+            response = self.get_response(request)
+            # An editor's view of a page (with the user bar) is theirs alone.
+            if "Cache-Control" not in response:
+                patch_cache_control(response, private=True, no_cache=True)
+            response["X-Cache"] = "MISS"
+            return response
+
+        key = _page_key(request)
+        entry = cache().get(key)
+        if entry is not None and is_current(entry["versions"]):
+            return _response_from(entry, request)
+
+        generation = cache().get(_generation_key())
+        collected = set()
+        token = _dependencies.set(collected)
+        try:
+            response = self.get_response(request)
+        finally:
+            _dependencies.reset(token)
+        response["X-Cache"] = "MISS"
+        if not _is_cacheable_response(response):
+            return response
+
+        patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
+        response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
+        versions = current_versions(sorted(collected | {SITE}))
+        # Something was invalidated while this page rendered: it may show the old state.
+        if cache().get(_generation_key()) == generation:
+            headers = [(k, v) for k, v in response.items() if k != "X-Cache"]
+            cache().set(
+                key,
+                {
+                    "status": response.status_code,
+                    "headers": headers,
+                    "content": response.content,
+                    "versions": versions,
+                },
+                timeout=settings.PAGE_CACHE_TIMEOUT,
+            )
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+# What invalidates what. Connected in FaxeifConfig.ready().
+
+
+def _page_keys(page) -> list[str]:
+    keys = [
+        f"page:{page.pk}",
+        f"model:{page.specific_class._meta.label_lower}",
+        f"children:{page.path[: -page.steplen]}",
+    ]
+    if page.depth == 3:  # a section below the home page: the main menu may show it
+        keys.append("menu")
+    return keys
+
+
+def page_changed(sender, instance, **kwargs):
+    invalidate(*_page_keys(instance))
+
+
+def page_url_changed(sender, instance, **kwargs):
+    # Links to the page from anywhere now point elsewhere.
+    invalidate(*_page_keys(instance), SITE)
+
+
+def page_deleted(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        invalidate(*_page_keys(instance), SITE)
+
+
+def model_changed(sender, instance, **kwargs):
+    invalidate(f"model:{sender._meta.label_lower}")
+
+
+def image_changed(sender, instance, **kwargs):
+    invalidate(f"image:{instance.pk}")
+
+
+def site_changed(sender, instance, **kwargs):
+    invalidate(SITE)
+
+
+def connect_invalidation() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.images import get_image_model
+    from wagtail.models import Site
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+    from wagtail.snippets.models import get_snippet_models
+
+    page_published.connect(page_changed, dispatch_uid="pagecache-published")
+    page_unpublished.connect(page_changed, dispatch_uid="pagecache-unpublished")
+    page_slug_changed.connect(page_url_changed, dispatch_uid="pagecache-slug")
+    post_page_move.connect(page_url_changed, dispatch_uid="pagecache-move")
+    post_delete.connect(page_deleted, dispatch_uid="pagecache-page-deleted")
+    for model in get_snippet_models():
+        for signal in (post_save, post_delete):
+            signal.connect(model_changed, sender=model, dispatch_uid=f"pagecache-{model}")
+    image = get_image_model()
+    for signal in (post_save, post_delete):
+        signal.connect(image_changed, sender=image, dispatch_uid=f"pagecache-image-{signal}")
+        signal.connect(site_changed, sender=Site, dispatch_uid=f"pagecache-site-{signal}")
+    for setting in BaseSiteSetting.__subclasses__():
+        post_save.connect(site_changed, sender=setting, dispatch_uid=f"pagecache-{setting}")

@@ -1,0 +1,161 @@
+"""The full-page cache: anonymous page views come from the cache without touching the database,
+and every change an editor makes shows on the very next request."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from faxeif.cache import _is_cacheable_response
+from pages.models import ContentPage, PhasePage
+from tests.html import text_of
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    response.queries = len(queries.captured_queries)
+    return response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/baggrund/", "/faser/", "/faser/det-ny-faxe/", "/kontakt/"])
+def test_second_anonymous_view_is_a_hit_without_queries(client, seeded, url):
+    first = get(client, url)
+    assert first["X-Cache"] == "MISS" and first.queries > 0
+    second = get(client, url)
+    assert second["X-Cache"] == "HIT"
+    assert second.queries == 0
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert not second.cookies
+
+
+@pytest.mark.django_db
+def test_head_requests_are_answered_from_the_cache_without_a_body(client, seeded):
+    client.get("/baggrund/")
+    response = client.head("/baggrund/")
+    assert response["X-Cache"] == "HIT"
+    assert response.content == b""
+    assert int(response["Content-Length"]) > 1000
+
+
+@pytest.mark.django_db
+def test_pages_revalidate_with_an_etag_and_get_304(client, seeded):
+    first = client.get("/baggrund/")
+    assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+    etag = first["ETag"]
+    for _ in range(2):  # from the render that fills the cache, then from the cache
+        response = client.get("/baggrund/", headers={"If-None-Match": etag})
+        assert response.status_code == 304
+        assert response.content == b""
+    assert client.get("/baggrund/", headers={"If-None-Match": '"old"'}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_publishing_shows_on_the_very_next_request(client, seeded):
+    client.get("/baggrund/")
+    baggrund = seeded["baggrund"]
+    baggrund.introduction = "Nyt fra procesleder."
+    baggrund.save_revision()  # a draft changes nothing for visitors
+    assert "Nyt fra procesleder." not in text_of(client.get("/baggrund/"))
+    baggrund.get_latest_revision().publish()
+    response = client.get("/baggrund/")
+    assert response["X-Cache"] == "MISS"
+    assert "Nyt fra procesleder." in text_of(response)
+
+
+@pytest.mark.django_db
+def test_publishing_a_phase_updates_every_page_that_shows_it(client, seeded):
+    for url in ("/baggrund/", "/faser/", "/faser/det-ny-faxe/", "/kontakt/"):
+        client.get(url)
+    phase = PhasePage.objects.get(slug="det-ny-faxe")
+    phase.title = "Det nye Faxe"
+    phase.save_revision().publish()
+    for url in ("/baggrund/", "/faser/", "/faser/det-ny-faxe/"):
+        assert "Det nye Faxe" in text_of(client.get(url)), url
+    # Pages that do not show the phase keep their cached copy.
+    assert client.get("/kontakt/")["X-Cache"] == "HIT"
+
+
+@pytest.mark.django_db
+def test_renaming_a_section_updates_the_menu_on_every_page(client, seeded):
+    client.get("/kontakt/")
+    baggrund = seeded["baggrund"]
+    baggrund.title = "Baggrunden"
+    baggrund.save_revision().publish()
+    menu = text_of(client.get("/kontakt/"), "nav.main-nav")
+    assert "Baggrunden" in menu
+
+
+@pytest.mark.django_db
+def test_unpublishing_removes_the_page_and_its_menu_link_at_once(client, seeded):
+    client.get("/")
+    client.get("/kontakt/")
+    seeded["kontakt"].unpublish()
+    assert client.get("/kontakt/").status_code == 404
+    assert 'href="/kontakt/"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_deleting_and_moving_pages_update_what_shows_them(client, seeded):
+    client.get("/")
+    client.get("/faser/")
+    seeded["phases"][0].delete()
+    assert "Lidt forhistorie" not in text_of(client.get("/faser/"))
+
+    baggrund = Page.objects.get(slug="baggrund")
+    baggrund.move(seeded["faser"].specific, pos="last-child")
+    assert 'href="/baggrund/"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_changing_the_slug_updates_links_everywhere(client, seeded):
+    client.get("/")
+    baggrund = ContentPage.objects.get(slug="baggrund")
+    baggrund.slug = "historien"
+    baggrund.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert 'href="/historien/"' in html and 'href="/baggrund/"' not in html
+
+
+@pytest.mark.django_db
+def test_saving_a_contact_updates_the_footer_of_every_page(client, seeded):
+    for url in ("/", "/faser/", "/baggrund/"):
+        client.get(url)
+    person = seeded["process_leader"]
+    person.phone = "56 20 30 00"
+    person.save()
+    for url in ("/", "/faser/", "/baggrund/"):
+        assert "56 20 30 00" in text_of(client.get(url), "footer"), url
+
+
+@pytest.mark.django_db
+def test_logged_in_editors_bypass_the_cache(procesleder_client, seeded):
+    client = Client()  # an anonymous visitor beside the logged-in editor
+    client.get("/baggrund/")
+    response = procesleder_client.get("/baggrund/")
+    assert response["X-Cache"] == "MISS"
+    assert "private" in response["Cache-Control"]
+    assert "wagtail-userbar" in response.content.decode()
+    # ...and what they saw is never served to visitors.
+    visitor = client.get("/baggrund/")
+    assert visitor["X-Cache"] == "HIT"
+    assert "wagtail-userbar" not in visitor.content.decode()
+
+
+@pytest.mark.django_db
+def test_posts_and_error_pages_are_not_cached(client, seeded):
+    assert client.post("/baggrund/")["X-Cache"] == "MISS"
+    client.get("/findes-ikke/")
+    assert client.get("/findes-ikke/")["X-Cache"] == "MISS"
+
+
+def test_responses_that_set_cookies_are_not_cached():
+    from django.http import HttpResponse
+
+    response = HttpResponse("<p>hej</p>")
+    assert _is_cacheable_response(response)
+    response.set_cookie("valg", "1")
+    assert not _is_cacheable_response(response)

@@ -1,0 +1,100 @@
+"""Every page type renders uncached in at most 12 queries, the same number however many
+children an index lists or images a page holds."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from faxeif.cache import invalidate
+from home.models import HomePage
+from pages.blocks import BodyBlock
+from pages.models import ContentPage, PhaseIndexPage, PhasePage
+from tests.conftest import make_image
+from tests.showcase import build_showcase
+
+BUDGET = 12
+
+
+def uncached_queries(client, url, django_assert_max_num_queries) -> int:
+    """Queries for rendering the page without the page cache, as after publishing it: Wagtail's
+    own caches (site root paths, renditions) and the shared menu and footer stay warm."""
+    client.get(url)
+    invalidate(f"page:{Page.objects.get(url_path='/forside' + url).pk}")
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200 and response["X-Cache"] == "MISS"
+    return len(queries.captured_queries)
+
+
+def add_phases(numbers):
+    index = PhaseIndexPage.objects.get()
+    for n in numbers:
+        phase = PhasePage(
+            title=f"Fase {n}",
+            slug=f"fase-{n}",
+            start_date=datetime.date(2019, 1, 1) + datetime.timedelta(days=n),
+            introduction="En ekstra fase.",
+            body=[("paragraph", "<p>Hvad skete der i fasen.</p>")],
+        )
+        index.add_child(instance=phase).save_revision().publish()
+
+
+def add_sections(numbers):
+    home = HomePage.objects.get()
+    for n in numbers:
+        section = ContentPage(title=f"Afsnit {n}", slug=f"afsnit-{n}", introduction="Et afsnit.")
+        home.add_child(instance=section).save_revision().publish()
+
+
+def add_images(numbers):
+    page = ContentPage.objects.get(slug="baggrund")
+    figures = [
+        {
+            "type": "image",
+            "value": {"image": {"image": make_image(f"Billede {n}").pk, "alt_text": "x"}},
+        }
+        for n in numbers
+    ]
+    page.body = BodyBlock().to_python([*page.body.raw_data, *figures])
+    page.save_revision().publish()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/baggrund/",
+        "/faser/",
+        "/faser/det-ny-faxe/",
+        "/kontakt/",
+        "/eksempelside/",
+        "/faser/eksempelfase/",
+    ],
+)
+def test_every_page_type_renders_within_the_budget(
+    client, seeded, image, url, django_assert_max_num_queries
+):
+    build_showcase(image)  # one page of each type holding every block
+    uncached_queries(client, url, django_assert_max_num_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "grow,url",
+    [
+        (add_phases, "/faser/"),  # the phase index lists its phases
+        (add_phases, "/baggrund/"),  # Baggrund's timeline shows every phase's text
+        (add_sections, "/"),  # the home page leads to every section
+        (add_images, "/baggrund/"),  # a body of images, each with its renditions
+    ],
+    ids=["phase-index", "baggrund-timeline", "home-sections", "images"],
+)
+def test_queries_do_not_grow_from_1_to_30(client, seeded, grow, url, django_assert_max_num_queries):
+    grow(range(1))
+    with_one = uncached_queries(client, url, django_assert_max_num_queries)
+    grow(range(1, 30))
+    assert uncached_queries(client, url, django_assert_max_num_queries) == with_one
