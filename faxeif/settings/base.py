@@ -17,6 +17,8 @@ INSTALLED_APPS = [
     "pages",
     "contacts",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "wagtail.users",
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     # Last: its ready() wires the page cache to every snippet and setting model.
     "faxeif",
 ]
