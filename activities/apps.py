@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ActivitiesConfig(AppConfig):
+    """The activities (temadage, seminarer, workshops, LederForum, Faxe Leder &
+    LæringsAkademi), their calendar files and the sign-ups."""
+
+    name = "activities"
+    verbose_name = "Aktiviteter"
+
+    def ready(self):
+        from activities.models import connect_invalidation
+
+        connect_invalidation()

@@ -1,0 +1,508 @@
+"""Activities: the index (Aktiviteter), the activity pages with their calendar files, and the
+sign-ups visitors make on an activity's own sign-up address."""
+
+import datetime
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Min, Q, Value, When
+from django.db.models.functions import Lower
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from faxeif.cache import cached_data, changes_at, depends_on, invalidate
+from pages.models import BasePage, public_q
+
+from . import ical
+from .dates import DANISH_TIME, danish_moment, danish_period
+
+
+class ActivityType(models.TextChoices):
+    TEMADAG = "temadag", "Temadag"
+    SEMINAR = "seminar", "Seminar"
+    WORKSHOP = "workshop", "Workshop"
+    LEDERFORUM = "lederforum", "LederForum"
+    FLLA = "flla", "Faxe Leder & LæringsAkademi"
+
+
+def json_ld(data: dict) -> str:
+    """JSON for a <script type="application/ld+json">: nothing in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=None)
+    escaped = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(escaped)
+
+
+class ActivityPageQuerySet(PageQuerySet):
+    def upcoming(self, now=None):
+        """Activities that have not ended yet (those going on now included)."""
+        return self.filter(end__gte=now or timezone.now())
+
+    def in_listing_order(self, now):
+        """Upcoming activities first, soonest first; then past ones, newest first."""
+        upcoming = Q(end__gte=now)
+        return self.annotate(
+            is_past=Case(When(upcoming, then=Value(False)), default=Value(True)),
+            upcoming_start=Case(When(upcoming, then=F("start"))),
+            past_start=Case(When(~upcoming, then=F("start"))),
+        ).order_by(
+            "is_past",
+            F("upcoming_start").asc(nulls_last=True),
+            F("past_start").desc(nulls_last=True),
+            "path",
+        )
+
+
+def visible_activities():
+    """Activity pages visitors can see, anywhere in the tree."""
+    return ActivityPage.objects.live().filter(public_q())
+
+
+def upcoming_activities(limit: int = 3) -> list["ActivityPage"]:
+    """The next activities, soonest first, for other pages to show (the home page): one query.
+    The calling page is renewed when an activity is published or changed, or when the first of
+    them ends."""
+    depends_on("model:activities.activitypage")
+    now = timezone.now()
+    activities = list(visible_activities().upcoming(now).order_by("start", "path")[:limit])
+    changes_at(min((a.end for a in activities), default=None))
+    return activities
+
+
+class ActivityIndexPage(RoutablePageMixin, BasePage):
+    """Aktiviteter: upcoming activities first, then past ones; filtered by type through the
+    query string (?type=temadag), paginated (?side=2), and as a calendar file."""
+
+    per_page = 10
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["activities.ActivityPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "aktivitetsoversigt"
+        verbose_name_plural = "aktivitetsoversigter"
+
+    def activities(self):
+        return ActivityPage.objects.child_of(self).live().filter(public_q())
+
+    def calendar_url(self, request=None) -> str:
+        # Without the trailing slash: activities/urls.py hands ".ics" addresses to Wagtail.
+        return self.get_url(request) + self.reverse_subpage("calendar").rstrip("/")
+
+    def listing_url(self, request, activity_type="", number=1) -> str:
+        params = {}
+        if activity_type:
+            params["type"] = activity_type
+        if number > 1:
+            params["side"] = number
+        return self.get_url(request) + (f"?{urlencode(params)}" if params else "")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        depends_on(f"children:{self.path}")
+        now = timezone.now()
+        activity_type = request.GET.get("type", "")
+        if activity_type not in ActivityType.values:
+            activity_type = ""
+        activities = self.activities()
+        if activity_type:
+            activities = activities.filter(activity_type=activity_type)
+        # The listing changes when the first upcoming activity ends and becomes a past one.
+        changes_at(activities.upcoming(now).aggregate(first_end=Min("end"))["first_end"])
+
+        paginator = Paginator(activities.in_listing_order(now), self.per_page)
+        listing = paginator.get_page(request.GET.get("side"))
+        context.update(
+            listing=listing,
+            activity_type=activity_type,
+            activity_type_label=ActivityType(activity_type).label if activity_type else "",
+            type_links=[
+                {
+                    "label": label,
+                    "url": self.listing_url(request, value),
+                    "is_current": value == activity_type,
+                }
+                for value, label in [("", "Alle"), *ActivityType.choices]
+            ],
+            page_links=[
+                {
+                    "number": number,
+                    "url": self.listing_url(request, activity_type, number),
+                    "is_current": number == listing.number,
+                }
+                if number != paginator.ELLIPSIS
+                else {"ellipsis": True}
+                for number in paginator.get_elided_page_range(
+                    listing.number, on_each_side=2, on_ends=1
+                )
+            ],
+            previous_url=listing.has_previous()
+            and self.listing_url(request, activity_type, listing.previous_page_number()),
+            next_url=listing.has_next()
+            and self.listing_url(request, activity_type, listing.next_page_number()),
+            calendar_url=self.calendar_url(request),
+        )
+        return context
+
+    @path("kalender.ics/", name="calendar")
+    def calendar(self, request):
+        """Every upcoming activity, for importing or subscribing in a calendar program."""
+        activities = list(self.activities().upcoming().order_by("start", "path"))
+        return ical.calendar_response(
+            ical.calendar_for(request, self, activities, name=f"{self.title} – Faxe i Fællesskab"),
+            filename="aktiviteter.ics",
+        )
+
+
+class ActivityPage(RoutablePageMixin, BasePage):
+    """One activity: a temadag, seminar, workshop, LederForum or Faxe Leder & LæringsAkademi,
+    with its time, place and audience, and optionally a sign-up with a number of seats."""
+
+    activity_type = models.CharField(
+        "type", max_length=20, choices=ActivityType, default=ActivityType.TEMADAG
+    )
+    start = models.DateTimeField("starter", help_text="Dato og klokkeslæt i dansk tid.")
+    end = models.DateTimeField("slutter", help_text="Dato og klokkeslæt i dansk tid.")
+    place = models.CharField(
+        "sted", max_length=255, help_text="Fx Rådhuset, Frederiksgade 9, 4690 Haslev."
+    )
+    audience = models.CharField(
+        "målgruppe", max_length=255, blank=True, help_text="Fx Alle ledere i Faxe Kommune."
+    )
+    signup_enabled = models.BooleanField(
+        "tilmelding på siden",
+        default=False,
+        help_text="Deltagerne tilmelder sig på siden, og procesleder ser tilmeldingerne under "
+        "'Tilmeldinger' i menuen.",
+    )
+    capacity = models.PositiveIntegerField(
+        "antal pladser",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Tom: ingen grænse. Når pladserne er optaget, kommer nye tilmeldinger på "
+        "venteliste.",
+    )
+    signup_deadline = models.DateTimeField(
+        "tilmeldingsfrist",
+        null=True,
+        blank=True,
+        help_text="Tom: man kan tilmelde sig, indtil aktiviteten begynder.",
+    )
+
+    content_panels = BasePage.content_panels[:1] + [
+        MultiFieldPanel(
+            [
+                FieldPanel("activity_type"),
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldPanel("place"),
+                FieldPanel("audience"),
+            ],
+            heading="Hvad, hvornår og hvor",
+        ),
+        *BasePage.content_panels[1:],
+        MultiFieldPanel(
+            [
+                FieldPanel("signup_enabled"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("signup_deadline")]),
+            ],
+            heading="Tilmelding",
+        ),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("place"),
+        index.SearchField("audience"),
+        index.SearchField("get_activity_type_display"),
+        index.FilterField("start"),
+        index.FilterField("end"),
+        index.FilterField("activity_type"),
+    ]
+    parent_page_types = ["activities.ActivityIndexPage"]
+    subpage_types: list[str] = []
+    show_in_menus_default = False
+
+    objects = PageManager.from_queryset(ActivityPageQuerySet)()
+
+    class Meta:
+        verbose_name = "aktivitet"
+        verbose_name_plural = "aktiviteter"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "Aktiviteten skal slutte, efter den begynder."
+        if self.signup_deadline and self.end and self.signup_deadline > self.end:
+            errors["signup_deadline"] = "Tilmeldingsfristen skal ligge, før aktiviteten slutter."
+        if errors:
+            raise ValidationError(errors)
+
+    # What visitors read.
+
+    @property
+    def when(self) -> str:
+        """'tirsdag 10. oktober 2017, kl. 9.00-15.00'"""
+        return danish_period(self.start, self.end)
+
+    @property
+    def start_iso(self) -> str:
+        """The start for machines (<time datetime>, JSON-LD): Danish time, whole seconds."""
+        return self.start.astimezone(DANISH_TIME).replace(microsecond=0).isoformat()
+
+    @property
+    def end_iso(self) -> str:
+        return self.end.astimezone(DANISH_TIME).replace(microsecond=0).isoformat()
+
+    @property
+    def signup_closes(self):
+        return self.signup_deadline or self.start
+
+    @property
+    def signup_deadline_text(self) -> str:
+        return danish_moment(self.signup_closes)
+
+    def has_ended(self, now=None) -> bool:
+        return self.end < (now or timezone.now())
+
+    def signup_is_open(self, now=None) -> bool:
+        return self.signup_enabled and (now or timezone.now()) < self.signup_closes
+
+    def confirmed_count(self) -> int:
+        """Seats taken. Kept in the cache until a sign-up for this activity changes, so
+        publishing the page does not cost a query for it."""
+        key = signups_key(self.pk)
+        return cached_data(key, (key,), self.signups.filter(status=SignUp.Status.CONFIRMED).count)
+
+    def signup_state(self, now=None) -> dict:
+        """Whether visitors can sign up, and the seats left when seats are limited."""
+        now = now or timezone.now()
+        state = {"open": self.signup_is_open(now), "capacity": self.capacity}
+        if state["open"] and self.capacity:
+            confirmed = self.confirmed_count()
+            state["seats_left"] = max(self.capacity - confirmed, 0)
+            state["full"] = state["seats_left"] == 0
+        return state
+
+    def structured_data(self, request) -> dict:
+        """schema.org Event, for search engines."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "startDate": self.start_iso,
+            "endDate": self.end_iso,
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": {"@type": "Place", "name": self.place, "address": self.place},
+            "organizer": {
+                "@type": "GovernmentOrganization",
+                "name": "Faxe Kommune",
+                "url": request.build_absolute_uri("/"),
+            },
+            "url": request.build_absolute_uri(self.get_url(request)),
+            "inLanguage": "da",
+        }
+        if description := (self.search_description or self.introduction):
+            data["description"] = description
+        if self.audience:
+            data["audience"] = {"@type": "Audience", "audienceType": self.audience}
+        return data
+
+    def calendar_url(self, request=None) -> str:
+        # Without the trailing slash: activities/urls.py hands ".ics" addresses to Wagtail.
+        return self.get_url(request) + self.reverse_subpage("calendar").rstrip("/")
+
+    def signup_url(self, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("signup")
+
+    def thanks_url(self, request=None, signup=None) -> str:
+        url = self.get_url(request) + self.reverse_subpage("signup_thanks")
+        if signup is not None:
+            url += "?" + urlencode({"kvittering": signup.receipt()})
+        return url
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        # The page changes when the sign-up closes and when the activity has ended.
+        moments = [self.end, *([self.signup_closes] if self.signup_enabled else [])]
+        changes_at(min((m for m in moments if m > now), default=None))
+        context.update(
+            index=self.get_parent(),
+            has_ended=self.has_ended(now),
+            signup=self.signup_state(now) if self.signup_enabled else None,
+            structured_data=json_ld(self.structured_data(request)),
+            calendar_url=self.calendar_url(request),
+            signup_url=self.signup_url(request),
+        )
+        return context
+
+    # The activity's own addresses: its calendar file, the sign-up form and its receipt. The
+    # form lives apart from the page, so the page sets no cookie and stays in the page cache.
+
+    @path("kalender.ics/", name="calendar")
+    def calendar(self, request):
+        return ical.calendar_response(
+            ical.calendar_for(request, self, [self], name=self.title),
+            filename=f"{self.slug}.ics",
+        )
+
+    @path("tilmelding/", name="signup")
+    def signup(self, request):
+        from .forms import SignUpForm
+
+        if not self.signup_enabled:
+            raise Http404("Aktiviteten har ingen tilmelding.")
+        state = self.signup_state()
+        form = None
+        if state["open"]:
+            if request.method == "POST":
+                form = SignUpForm(request.POST, activity=self)
+                if form.is_spam():
+                    # A bot filled in the hidden field: it is told what a person would be.
+                    return redirect(self.thanks_url(request))
+                if form.is_valid() and (signup := form.save()):
+                    form.send_confirmation(request, signup)
+                    return redirect(self.thanks_url(request, signup))
+            else:
+                form = SignUpForm(activity=self)
+        response = self.render(
+            request,
+            template="activities/signup_page.html",
+            context_overrides={
+                "form": form,
+                "signup": state,
+                "retention_days": settings.SIGNUP_RETENTION_DAYS,
+            },
+        )
+        add_never_cache_headers(response)
+        return response
+
+    @path("tilmelding/tak/", name="signup_thanks")
+    def signup_thanks(self, request):
+        if not self.signup_enabled:
+            raise Http404("Aktiviteten har ingen tilmelding.")
+        response = self.render(
+            request,
+            template="activities/signup_thanks_page.html",
+            context_overrides={
+                "registration": SignUp.from_receipt(request.GET.get("kvittering", ""), self)
+            },
+        )
+        # It shows the visitor's own sign-up: never kept in any cache.
+        add_never_cache_headers(response)
+        return response
+
+
+class SignUp(models.Model):
+    """A person's sign-up for an activity. Deleted a set number of days after the activity
+    (settings.SIGNUP_RETENTION_DAYS, manage.py purge_signups)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Tilmeldt"
+        WAITING = "waiting", "Venteliste"
+
+    activity = models.ForeignKey(
+        ActivityPage,
+        verbose_name="aktivitet",
+        on_delete=models.CASCADE,
+        related_name="signups",
+    )
+    name = models.CharField("navn", max_length=200)
+    email = models.EmailField("arbejdsmail")
+    workplace = models.CharField("arbejdsplads", max_length=200)
+    comment = models.TextField("kommentar", max_length=1000, blank=True)
+    status = models.CharField(
+        "status",
+        max_length=20,
+        choices=Status,
+        default=Status.CONFIRMED,
+        help_text="Giv selv personen besked, hvis du flytter en tilmelding fra ventelisten.",
+    )
+    created = models.DateTimeField("tilmeldt", auto_now_add=True)
+
+    RECEIPT_SALT = "activities.signup.receipt"
+    RECEIPT_MAX_AGE = 24 * 60 * 60
+
+    class Meta:
+        verbose_name = "tilmelding"
+        verbose_name_plural = "tilmeldinger"
+        ordering = ["activity", "created", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "activity",
+                Lower("email"),
+                name="activities_signup_unique_email_per_activity",
+                violation_error_message="Der er allerede en tilmelding med den e-mailadresse.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.email})"
+
+    def receipt(self) -> str:
+        """A token for the thank-you page that names this sign-up, without the address
+        showing who signed up."""
+        return signing.dumps(self.pk, salt=self.RECEIPT_SALT)
+
+    @classmethod
+    def from_receipt(cls, token: str, activity) -> "SignUp | None":
+        try:
+            pk = signing.loads(token, salt=cls.RECEIPT_SALT, max_age=cls.RECEIPT_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        return cls.objects.filter(pk=pk, activity=activity).first()
+
+    # For the admin listing and the export.
+
+    def activity_when(self) -> str:
+        return self.activity.when
+
+    activity_when.short_description = "aktivitetens tidspunkt"
+
+    def created_local(self) -> datetime.datetime:
+        """When the person signed up, in Danish time to the second (for spreadsheets)."""
+        return timezone.localtime(self.created).replace(microsecond=0, tzinfo=None)
+
+    created_local.short_description = "tilmeldt den"
+
+
+def purge_signups(days: int | None = None) -> int:
+    """Delete the sign-ups of activities that ended more than `days` days ago; how many."""
+    if days is None:
+        days = settings.SIGNUP_RETENTION_DAYS
+    ended_before = timezone.now() - datetime.timedelta(days=days)
+    _, deleted = SignUp.objects.filter(activity__end__lt=ended_before).delete()
+    return deleted.get(SignUp._meta.label, 0)
+
+
+def signups_key(activity_pk) -> str:
+    """Page cache key for what shows an activity's sign-ups (the seats left)."""
+    return f"signups:{activity_pk}"
+
+
+def signup_changed(sender, instance, **kwargs):
+    # The activity page shows the seats left: renewed by the precise key it depends on, which
+    # leaves cached the pages that merely show the activity (the index, the home page, stories).
+    invalidate(signups_key(instance.activity_id))
+
+
+def connect_invalidation() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(signup_changed, sender=SignUp, dispatch_uid="activities-signup-saved")
+    post_delete.connect(signup_changed, sender=SignUp, dispatch_uid="activities-signup-deleted")

@@ -1,0 +1,66 @@
+"""The activities' part of the showcase: the activity index and one activity with a sign-up,
+each holding every block. Test data only, never seed content."""
+
+import datetime
+
+from django.utils import timezone
+from wagtail.models import Page
+
+from activities.dates import DANISH_TIME
+from activities.models import ActivityIndexPage, ActivityPage, ActivityType
+from contacts.models import ContactPerson
+from home.models import HomePage
+from tests.showcase import every_block
+
+INDEX_INTRODUCTION = (
+    "Procesleder og forskellige fagfolk fra Kontoret for kulturudvikling, innovation og "
+    "samskabelse administrerer og faciliterer temadage, seminarer, workshops, LederForum og "
+    "Faxe Leder & LæringsAkademi. Her kan du se, hvad der kommer, og tilmelde dig."
+)
+
+
+def activity_index() -> ActivityIndexPage:
+    """The one activity index: the seeded one, else a new one below the home page."""
+    index = ActivityIndexPage.objects.first()
+    if index is None:
+        index = HomePage.objects.get().add_child(
+            instance=ActivityIndexPage(
+                title="Aktiviteter", slug="aktiviteter", introduction=INDEX_INTRODUCTION
+            )
+        )
+        index.save_revision().publish()
+    return index
+
+
+def build(image) -> dict[str, Page]:
+    body = every_block(image, ContactPerson.objects.first())
+    index = activity_index()
+    # A month ahead at 9 o'clock Danish time, so its sign-up is open whenever the tests run.
+    day = (timezone.now() + datetime.timedelta(days=30)).astimezone(DANISH_TIME).date()
+    start = datetime.datetime.combine(day, datetime.time(9), tzinfo=DANISH_TIME)
+    activity = index.add_child(
+        instance=ActivityPage(
+            title="Eksempeltemadag",
+            slug="eksempeltemadag",
+            activity_type=ActivityType.TEMADAG,
+            start=start,
+            end=start + datetime.timedelta(hours=6),
+            place="Rådhuset, Frederiksgade 9, 4690 Haslev",
+            audience="Alle ledere i Faxe Kommune",
+            introduction="En temadag med alle blokke.",
+            signup_enabled=True,
+            capacity=40,
+        )
+    )
+    pages = {"activity_index": index, "activity": activity}
+    for page in pages.values():
+        page.body = body
+        page.save_revision().publish()
+    return pages
+
+
+def extra_urls(pages: dict[str, Page]) -> dict[str, str]:
+    """Addresses beside the pages that the browser checks should visit: the sign-up form and
+    its receipt page (routes of the activity page)."""
+    activity = pages["activity"].specific
+    return {"signup": activity.signup_url(), "signup_thanks": activity.thanks_url()}
