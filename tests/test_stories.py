@@ -1,0 +1,468 @@
+"""Fortællinger: story pages, their index (newest first, by tag, a page at a time), the RSS feed,
+the link to the activity a story is from, and what it all costs to render."""
+
+import datetime
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from wagtail.models import PageViewRestriction
+
+from home.models import HomePage
+from pages.models import (
+    ContentPage,
+    StoryIndexPage,
+    StoryPage,
+    newest_stories,
+    stories_about,
+)
+from tests.admin_forms import page_edit_data
+from tests.conftest import make_image
+from tests.html import soup, text_of
+from tests.showcase_stories import add_story, build, story_index
+from tests.test_query_budget import BUDGET, uncached_queries
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def card_titles(response) -> list[str]:
+    return [a.get_text(strip=True) for a in soup(response).select(".story-card .card__title a")]
+
+
+def an_activity(title="Temadag om samskabelse"):
+    """The page a story reports from: an activity page where the activities app is installed,
+    else a plain content page (the link takes any page)."""
+    if apps.is_installed("activities"):
+        from activities.models import ActivityPage
+        from tests.showcase_activities import activity_index
+
+        start = datetime.datetime(2017, 10, 10, 9, tzinfo=COPENHAGEN)
+        parent = activity_index()
+        page = ActivityPage(
+            title=title,
+            start=start,
+            end=start + datetime.timedelta(hours=6),
+            place="Rådhuset, Frederiksgade 9, 4690 Haslev",
+        )
+    else:
+        parent, page = HomePage.objects.get(), ContentPage(title=title)
+    page = parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+# Page type rules
+
+
+@pytest.mark.django_db
+def test_stories_live_only_in_the_story_index(seeded):
+    index = story_index()
+    assert StoryPage.can_create_at(index)
+    for parent in (seeded["home"], seeded["baggrund"], seeded["faser"]):
+        assert not StoryPage.can_create_at(parent)
+    assert StoryPage.allowed_subpage_models() == []
+    assert StoryIndexPage.allowed_subpage_models() == [StoryPage]
+    assert not StoryIndexPage.can_create_at(seeded["baggrund"])
+    assert not StoryIndexPage.can_create_at(index)
+
+
+@pytest.mark.django_db
+def test_home_page_offers_one_story_index(seeded):
+    assert StoryIndexPage in HomePage.allowed_subpage_models()
+    assert story_index().slug == "fortaellinger"  # the seed made the one index
+    assert not StoryIndexPage.can_create_at(seeded["home"])
+
+
+# The index
+
+
+@pytest.mark.django_db
+def test_index_lists_live_stories_newest_first(client, seeded):
+    index = story_index()
+    add_story(index, title="Forår", date=datetime.date(2018, 3, 1))
+    add_story(index, title="Efterår", slug="efteraar", date=datetime.date(2017, 10, 10))
+    add_story(index, title="Sommer", date=datetime.date(2018, 6, 21))
+    add_story(index, title="Kladde", date=datetime.date(2019, 1, 1), publish=False)
+
+    response = client.get("/fortaellinger/")
+
+    assert response.status_code == 200
+    assert "pages/story_index_page.html" in [t.name for t in response.templates]
+    assert card_titles(response) == ["Sommer", "Forår", "Efterår"]
+    assert "3 fortællinger." in text_of(response, ".story-count")
+    card = soup(response).select(".story-card")[2]
+    assert card.select_one("a")["href"] == "/fortaellinger/efteraar/"
+    assert card.select_one("time")["datetime"] == "2017-10-10"
+    assert text_of_element(card.select_one(".story-meta")) == (
+        "Fortælling · 10. oktober 2017 · Mette Hansen"
+    )
+
+
+def text_of_element(element) -> str:
+    return " ".join(element.get_text().split())
+
+
+@pytest.mark.django_db
+def test_index_filters_by_tag(client, seeded):
+    index = story_index()
+    add_story(index, title="Temadag i Haslev", tags=["temadag"], date=datetime.date(2017, 10, 10))
+    add_story(index, title="LederForum i Faxe", tags=["LederForum"], date=datetime.date(2018, 1, 9))
+    add_story(
+        index,
+        title="Temadag i Rønnede",
+        tags=["temadag", "LederForum"],
+        date=datetime.date(2018, 2, 1),
+    )
+    add_story(index, title="Upubliceret", tags=["kladde"], publish=False)
+
+    everything = client.get("/fortaellinger/")
+    tag_links = soup(everything).select("nav.tag-filter a")
+    # Only tags that live stories carry, alphabetically, after the way back to all stories.
+    assert [(a.get_text(), a["href"]) for a in tag_links] == [
+        ("Alle fortællinger", "/fortaellinger/"),
+        ("LederForum", "/fortaellinger/?tag=lederforum"),
+        ("temadag", "/fortaellinger/?tag=temadag"),
+    ]
+    assert [a.get_text() for a in soup(everything).select("nav.tag-filter [aria-current]")] == [
+        "Alle fortællinger"
+    ]
+
+    temadag = client.get("/fortaellinger/?tag=temadag")
+    assert temadag.status_code == 200
+    assert card_titles(temadag) == ["Temadag i Rønnede", "Temadag i Haslev"]
+    assert text_of(temadag, "#story-list-heading") == "Fortællinger om temadag"
+    current = soup(temadag).select("nav.tag-filter [aria-current]")
+    assert [(a.get_text(), a["aria-current"]) for a in current] == [("temadag", "true")]
+
+    assert card_titles(client.get("/fortaellinger/?tag=lederforum")) == [
+        "Temadag i Rønnede",
+        "LederForum i Faxe",
+    ]
+    # A tag no live story carries is no page.
+    assert client.get("/fortaellinger/?tag=kladde").status_code == 404
+    assert client.get("/fortaellinger/?tag=findes-ikke").status_code == 404
+
+
+@pytest.mark.django_db
+def test_index_is_paginated_with_danish_links(client, seeded, monkeypatch):
+    monkeypatch.setattr(StoryIndexPage, "per_page", 2)
+    index = story_index()
+    for day in range(1, 6):
+        add_story(index, title=f"Dag {day}", date=datetime.date(2018, 1, day), tags=["temadag"])
+
+    first = client.get("/fortaellinger/")
+    assert card_titles(first) == ["Dag 5", "Dag 4"]
+    assert "5 fortællinger, side 1 af 3." in text_of(first, ".story-count")
+    nav = soup(first).select_one("nav.pagination")
+    assert nav["aria-label"] == "Sider med fortællinger"
+    links = [(" ".join(a.get_text(" ").split()), a["href"]) for a in nav.find_all("a")]
+    assert links == [
+        ("Side 1", "/fortaellinger/"),
+        ("Side 2", "/fortaellinger/?side=2"),
+        ("Side 3", "/fortaellinger/?side=3"),
+        ("Næste side", "/fortaellinger/?side=2"),
+    ]
+    assert nav.select_one("[aria-current='page']").get_text(" ", strip=True) == "Side 1"
+
+    last = client.get("/fortaellinger/?side=3")
+    assert card_titles(last) == ["Dag 1"]
+    nav = soup(last).select_one("nav.pagination")
+    assert nav.find("a", rel="prev")["href"] == "/fortaellinger/?side=2"
+    assert nav.find("a", rel="next") is None
+    assert nav.select_one("[aria-current='page']").get_text(" ", strip=True) == "Side 3"
+
+    # The tag filter is kept from page to page.
+    tagged = soup(client.get("/fortaellinger/?tag=temadag&side=2")).select_one("nav.pagination")
+    assert tagged.find("a", rel="next")["href"] == "/fortaellinger/?tag=temadag&side=3"
+    assert tagged.find("a", rel="prev")["href"] == "/fortaellinger/?tag=temadag"
+
+    for missing in ("4", "0", "abc"):
+        assert client.get(f"/fortaellinger/?side={missing}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_one_page_of_stories_has_no_pagination(client, seeded):
+    add_story(title="Alene")
+    assert soup(client.get("/fortaellinger/")).select_one("nav.pagination") is None
+
+
+# The feed
+
+
+@pytest.mark.django_db
+def test_rss_feed_lists_the_stories_with_absolute_links(client, seeded):
+    index = story_index()
+    add_story(
+        index,
+        title="Temadag i Haslev",
+        introduction="Hvad vi lærte på temadagen.",
+        date=datetime.date(2017, 10, 10),
+        tags=["temadag"],
+    )
+    add_story(index, title="Prøvehandling på rådhuset", date=datetime.date(2018, 4, 2))
+    add_story(index, title="Kladde", publish=False)
+
+    html = soup(client.get("/fortaellinger/"))
+    alternate = html.select_one("head link[rel=alternate]")
+    assert alternate["type"] == "application/rss+xml"
+    assert alternate["href"] == "/fortaellinger/feed/"
+
+    response = client.get("/fortaellinger/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    rss = ET.fromstring(response.content)
+    assert rss.tag == "rss" and rss.get("version") == "2.0"
+    channel = rss.find("channel")
+    assert channel.findtext("title") == "Fortællinger – Faxe i Fællesskab"
+    assert channel.findtext("link") == "http://testserver/fortaellinger/"
+    assert channel.findtext("language") == "da"
+    assert "Faxe Kommune" in channel.findtext("description")
+
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == [
+        "Prøvehandling på rådhuset",
+        "Temadag i Haslev",
+    ]
+    haslev = items[1]
+    assert haslev.findtext("link") == "http://testserver/fortaellinger/temadag-i-haslev/"
+    assert haslev.findtext("description") == "Hvad vi lærte på temadagen."
+    published = parsedate_to_datetime(haslev.findtext("pubDate"))
+    assert published.astimezone(COPENHAGEN).date() == datetime.date(2017, 10, 10)
+    assert haslev.findtext("category") == "temadag"
+    guids = [item.find("guid") for item in items]
+    assert all(g.get("isPermaLink") == "false" and g.text.startswith("urn:uuid:") for g in guids)
+    assert len({g.text for g in guids}) == 2
+
+
+# A story
+
+
+@pytest.mark.django_db
+def test_story_shows_kind_date_author_tags_and_teaser_image(client, seeded, image):
+    add_story(
+        title="Temadag i Haslev",
+        kind=StoryPage.Kind.PROEVEHANDLING,
+        author="Mette Hansen, Haslev Skole",
+        date=datetime.date(2017, 10, 10),
+        introduction="Sådan gik det.",
+        teaser_image=image,
+        teaser_alt="Deltagere i rundkreds i gymnastiksalen",
+        tags=["temadag", "LederForum"],
+        body=[("paragraph", "<p>Vi prøvede noget nyt.</p>")],
+    )
+
+    response = client.get("/fortaellinger/temadag-i-haslev/")
+
+    assert response.status_code == 200
+    assert "pages/story_page.html" in [t.name for t in response.templates]
+    meta = text_of(response, "header .story-meta")
+    assert meta == "Prøvehandling · 10. oktober 2017 · Af Mette Hansen, Haslev Skole"
+    assert "Vi prøvede noget nyt." in text_of(response, ".page-body")
+    page = soup(response)
+    img = page.select_one(".story-image img")
+    assert img["alt"] == "Deltagere i rundkreds i gymnastiksalen"
+    assert img["width"] and img["height"]
+    tags = [(a.get_text(), a["href"]) for a in page.select(".story-tags a")]
+    assert tags == [
+        ("LederForum", "/fortaellinger/?tag=lederforum"),
+        ("temadag", "/fortaellinger/?tag=temadag"),
+    ]
+    assert page.select_one(".back-link a")["href"] == "/fortaellinger/"
+    breadcrumbs = [a.get_text() for a in page.select("nav.breadcrumbs a")]
+    assert breadcrumbs == ["Forside", "Fortællinger"]
+
+    # The index shows the same image as a lazily loaded teaser with its size and alt text.
+    teaser = soup(client.get("/fortaellinger/")).select_one(".story-card img")
+    assert teaser["alt"] == "Deltagere i rundkreds i gymnastiksalen"
+    assert teaser["loading"] == "lazy"
+    assert teaser["width"] and teaser["height"]
+    assert teaser.find_parent("picture").select("source[type='image/avif']")
+
+
+@pytest.mark.django_db
+def test_teaser_image_needs_alt_text_in_danish(seeded, image):
+    story = add_story()
+    story.teaser_image = image
+    story.teaser_alt = "  "
+    with pytest.raises(ValidationError) as error:
+        story.full_clean()
+    assert error.value.message_dict["teaser_alt"] == [
+        "Skriv en alternativ tekst til billedet, der siger det samme som billedet for dem, der "
+        "ikke kan se det."
+    ]
+    story.teaser_alt = "Deltagere på en temadag"
+    story.full_clean()
+
+
+@pytest.mark.django_db
+def test_procesleder_is_told_in_danish_to_describe_the_teaser_image(
+    procesleder_client, client, seeded, image
+):
+    story = add_story(title="Temadag i Haslev")
+    edit_url = f"/admin/pages/{story.pk}/edit/"
+    revisions_before = story.revisions.count()
+
+    data = page_edit_data(procesleder_client, story, teaser_image=image.pk, teaser_alt="")
+    response = procesleder_client.post(edit_url, data)
+
+    assert response.status_code == 200
+    assert "Skriv en alternativ tekst til billedet" in response.content.decode()
+    assert story.revisions.count() == revisions_before
+
+    data = page_edit_data(
+        procesleder_client,
+        story,
+        teaser_image=image.pk,
+        teaser_alt="Deltagere på en temadag",
+        **{"action-publish": "action-publish"},
+    )
+    assert procesleder_client.post(edit_url, data).status_code == 302
+    img = soup(client.get("/fortaellinger/temadag-i-haslev/")).select_one(".story-image img")
+    assert img["alt"] == "Deltagere på en temadag"
+
+
+# The activity a story is from
+
+
+@pytest.mark.django_db
+def test_story_links_to_its_activity(client, seeded):
+    activity = an_activity("Temadag om samskabelse")
+    add_story(title="Det lærte vi", activity=activity)
+
+    link = soup(client.get("/fortaellinger/det-laerte-vi/")).select_one(".story-activity")
+    assert " ".join(link.get_text().split()) == "Fra aktiviteten: Temadag om samskabelse"
+    assert link.a["href"] == activity.url
+
+    # An activity taken off the site is no longer linked, on the very next request.
+    activity.unpublish()
+    response = client.get("/fortaellinger/det-laerte-vi/")
+    assert soup(response).select_one(".story-activity") is None
+    assert "Temadag om samskabelse" not in text_of(response, "main")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not apps.is_installed("activities"), reason="no activities app")
+def test_a_story_links_to_activities_only(seeded):
+    story = add_story()
+    story.activity = seeded["baggrund"]
+    with pytest.raises(ValidationError) as error:
+        story.full_clean()
+    assert error.value.message_dict["activity"] == ["Vælg en aktivitetsside."]
+    story.activity = an_activity()
+    story.full_clean()
+
+
+@pytest.mark.django_db
+def test_an_activity_in_a_private_section_is_not_linked(client, seeded):
+    activity = an_activity("Lukket seminar")
+    PageViewRestriction.objects.create(page=activity, restriction_type="login")
+    add_story(title="Fra seminaret", activity=activity)
+    response = client.get("/fortaellinger/fra-seminaret/")
+    assert response.status_code == 200
+    assert soup(response).select_one(".story-activity") is None
+
+
+@pytest.mark.django_db
+def test_drafts_and_unknown_stories_are_not_found(client, seeded):
+    add_story(title="Kladde", publish=False)
+    add_story(title="Udgivet")
+    assert client.get("/fortaellinger/udgivet/").status_code == 200
+    assert client.get("/fortaellinger/kladde/").status_code == 404
+    assert client.get("/fortaellinger/findes-ikke/").status_code == 404
+    assert client.get("/fortaellinger/udgivet/mere/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_stories_about_an_activity(seeded):
+    activity, other = an_activity("Temadag"), an_activity("Seminar")
+    add_story(title="Først", activity=activity, date=datetime.date(2017, 10, 10))
+    add_story(title="Senere", activity=activity, date=datetime.date(2017, 11, 1))
+    add_story(title="Kladde", activity=activity, publish=False)
+    add_story(title="Fra seminaret", activity=other)
+    add_story(title="Uden aktivitet")
+
+    assert [story.title for story in stories_about(activity)] == ["Senere", "Først"]
+    assert [story.title for story in stories_about(other)] == ["Fra seminaret"]
+
+
+@pytest.mark.django_db
+def test_newest_stories_for_the_home_page(seeded):
+    add_story(title="Gammel", date=datetime.date(2016, 1, 1))
+    add_story(title="Ny", date=datetime.date(2019, 1, 1))
+    add_story(title="Midt", date=datetime.date(2018, 1, 1))
+    add_story(title="Kladde", date=datetime.date(2020, 1, 1), publish=False)
+    assert [story.title for story in newest_stories(2)] == ["Ny", "Midt"]
+
+
+@pytest.mark.django_db
+def test_search_finds_stories_by_author_and_tag(seeded):
+    add_story(title="Temadag i Haslev", author="Mette Kirkegaard", tags=["samskabelse"])
+    add_story(title="Noget andet", author="Jens Olsen")
+    assert [p.title for p in StoryPage.objects.live().search("Kirkegaard")] == ["Temadag i Haslev"]
+    assert [p.title for p in StoryPage.objects.live().search("samskabelse")] == ["Temadag i Haslev"]
+
+
+# Cache and query budget
+
+
+@pytest.mark.django_db
+def test_publishing_a_story_updates_the_index_on_the_next_request(client, seeded):
+    index = story_index()
+    add_story(index, title="Den første")
+    client.get("/fortaellinger/")
+    assert client.get("/fortaellinger/")["X-Cache"] == "HIT"
+
+    story = add_story(index, title="Den nye", date=datetime.date(2030, 1, 1))
+    response = client.get("/fortaellinger/")
+    assert response["X-Cache"] == "MISS"
+    assert card_titles(response) == ["Den nye", "Den første"]
+
+    story.title = "Den nye, rettet"
+    story.save_revision().publish()
+    assert card_titles(client.get("/fortaellinger/"))[0] == "Den nye, rettet"
+
+    story.unpublish()
+    assert card_titles(client.get("/fortaellinger/")) == ["Den første"]
+
+
+def add_stories_with_images(numbers):
+    index = story_index()
+    for n in numbers:
+        add_story(
+            index,
+            title=f"Fortælling {n}",
+            slug=f"fortaelling-{n}",
+            date=datetime.date(2017, 1, 1) + datetime.timedelta(days=n),
+            teaser_image=make_image(f"Billede {n}", size=(400, 225)),
+            teaser_alt=f"Billede nummer {n}",
+            tags=["temadag", f"emne-{n}"],
+        )
+
+
+@pytest.mark.django_db
+def test_index_queries_do_not_grow_from_1_to_30_stories(
+    client, seeded, django_assert_max_num_queries
+):
+    add_stories_with_images(range(1))
+    with_one = uncached_queries(client, "/fortaellinger/", django_assert_max_num_queries)
+    add_stories_with_images(range(1, 30))
+    with_thirty = uncached_queries(client, "/fortaellinger/", django_assert_max_num_queries)
+    assert len(card_titles(client.get("/fortaellinger/"))) == StoryIndexPage.per_page
+    assert with_thirty == with_one <= BUDGET
+
+
+@pytest.mark.django_db
+def test_story_and_showcase_render_within_the_budget(
+    client, seeded, image, django_assert_max_num_queries
+):
+    activity = an_activity()
+    pages = build(image)
+    story = pages["story"]
+    story.activity = activity
+    story.save_revision().publish()
+    for page in pages.values():
+        assert client.get(page.url).status_code == 200
+        uncached_queries(client, page.url, django_assert_max_num_queries)
