@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 CACHE_ALIAS = "default"
@@ -63,6 +64,20 @@ def invalidate(*keys: str) -> None:
 
     renew()
     transaction.on_commit(renew)
+
+
+def changes_at(moment) -> None:
+    """The page being rendered changes at `moment` although nobody edits anything (an activity
+    ends and moves to the past, a sign-up closes): record a dependency whose version the cache
+    forgets at that moment, so the first request after it renders the page anew."""
+    if moment is None:
+        return
+    seconds = int((moment - timezone.now()).total_seconds()) + 1
+    if seconds <= 0:
+        return
+    key = f"until:{int(moment.timestamp())}"
+    cache().add(_version_key(key), secrets.token_hex(8), timeout=seconds)
+    depends_on(key)
 
 
 def current_versions(keys) -> dict[str, str]:

@@ -3,14 +3,18 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from pages.views import accessibility_statement
+from pages.views import PageSitemap, accessibility_statement, robots_txt, search
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("was", accessibility_statement, name="accessibility_statement"),
+    path("soeg/", search, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 
@@ -24,6 +28,8 @@ if settings.SERVE_MEDIA:
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)]
 
 urlpatterns += [
+    # Calendar files: page routes whose addresses end in ".ics", which Wagtail's own URLs refuse.
+    path("", include("activities.urls")),
     # Everything else is a Wagtail page.
     path("", include(wagtail_urls)),
 ]

@@ -6,9 +6,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from activities.models import upcoming_activities
 from faxeif.cache import depends_on
 from pages.blocks import RICH_TEXT_FEATURES
-from pages.models import public_q
+from pages.models import newest_stories, public_q
 
 
 class HomePage(Page):
@@ -35,7 +36,13 @@ class HomePage(Page):
         index.SearchField("introduction"),
     ]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.ContentPage", "pages.PhaseIndexPage", "contacts.ContactPage"]
+    subpage_types = [
+        "pages.ContentPage",
+        "pages.PhaseIndexPage",
+        "activities.ActivityIndexPage",
+        "pages.StoryIndexPage",
+        "contacts.ContactPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -48,4 +55,6 @@ class HomePage(Page):
         sections = self.get_children().live().filter(public_q()).in_menu().specific()
         depends_on(f"children:{self.path}", *(f"page:{section.pk}" for section in sections))
         context["sections"] = sections
+        context["upcoming_activities"] = upcoming_activities(limit=3)
+        context["newest_stories"] = newest_stories(limit=3)
         return context

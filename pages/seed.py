@@ -12,10 +12,11 @@ from django.db import transaction
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from activities.models import ActivityIndexPage
 from contacts.models import ContactPage, ContactPerson, Office
 from home.models import HomePage
 
-from .models import ContentPage, PhaseIndexPage, PhasePage
+from .models import ContentPage, PhaseIndexPage, PhasePage, StoryIndexPage
 
 # The original page's "Opdateringsdato: 20.10.2018 - 14:29", in Danish time.
 ORIGINAL_PUBLISHED_AT = datetime.datetime(
@@ -247,6 +248,28 @@ def build_site() -> bool:
             ORIGINAL_PUBLISHED_AT,
         )
 
+    # The sections for activities and stories: the seed gives no activities or stories, so
+    # their introductions say only what the seed says (the activity types and who runs them).
+    add_child(
+        home,
+        ActivityIndexPage(
+            title="Aktiviteter",
+            slug="aktiviteter",
+            introduction="Procesleder og forskellige fagfolk fra Kontoret for kulturudvikling, "
+            "innovation og samskabelse administrerer og faciliterer temadage, seminarer, "
+            "workshops, LederForum og Faxe Leder & LæringsAkademi. Her kan du se, hvad der "
+            "kommer, og tilmelde dig.",
+        ),
+    )
+    add_child(
+        home,
+        StoryIndexPage(
+            title="Fortællinger",
+            slug="fortaellinger",
+            introduction="Her kan du læse fortællinger, reportager og prøvehandlinger fra "
+            "temadage, seminarer, workshops, LederForum og Faxe Leder & LæringsAkademi.",
+        ),
+    )
     add_child(
         home,
         ContactPage(

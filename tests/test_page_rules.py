@@ -3,9 +3,10 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from activities.models import ActivityIndexPage
 from contacts.models import ContactPage
 from home.models import HomePage
-from pages.models import ContentPage, PhaseIndexPage, PhasePage
+from pages.models import ContentPage, PhaseIndexPage, PhasePage, StoryIndexPage
 
 
 class PageTypeRulesTests(WagtailPageTestCase):
@@ -18,7 +19,10 @@ class PageTypeRulesTests(WagtailPageTestCase):
         self.assertFalse(HomePage.can_create_at(Page.get_first_root_node()))
 
     def test_home_page_offers_the_sections(self):
-        self.assertAllowedSubpageTypes(HomePage, {ContentPage, PhaseIndexPage, ContactPage})
+        self.assertAllowedSubpageTypes(
+            HomePage,
+            {ContentPage, PhaseIndexPage, ActivityIndexPage, StoryIndexPage, ContactPage},
+        )
 
     def test_content_pages_nest_under_home_and_each_other(self):
         self.assertAllowedParentPageTypes(ContentPage, {HomePage, ContentPage})

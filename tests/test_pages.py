@@ -44,6 +44,8 @@ def test_main_navigation_comes_from_the_page_tree(client, seeded):
         ("Forside", "/"),
         ("Baggrund", "/baggrund/"),
         ("Faser", "/faser/"),
+        ("Aktiviteter", "/aktiviteter/"),
+        ("Fortællinger", "/fortaellinger/"),
         ("Kontakt", "/kontakt/"),
     ]
     assert "is-active" in nav.find("a", href="/faser/")["class"]
@@ -78,7 +80,7 @@ def test_home_page_shows_the_vision_and_leads_into_the_sections(client, seeded):
     assert page.h1.get_text(strip=True) == "Faxe er et tilvalg"
     assert "Vores vision er, at Faxe kommune er et tilvalg" in page.select_one(".hero").get_text()
     cards = [a["href"] for a in page.select(".cards a")]
-    assert cards == ["/baggrund/", "/faser/", "/kontakt/"]
+    assert cards == ["/baggrund/", "/faser/", "/aktiviteter/", "/fortaellinger/", "/kontakt/"]
 
 
 @pytest.mark.django_db

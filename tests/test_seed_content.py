@@ -69,7 +69,13 @@ def test_baggrund_shows_the_original_update_date(client, seeded):
 @pytest.mark.django_db
 def test_seed_builds_the_page_tree(seeded):
     home = seeded["home"]
-    assert [p.title for p in home.get_children().live()] == ["Baggrund", "Faser", "Kontakt"]
+    assert [p.title for p in home.get_children().live()] == [
+        "Baggrund",
+        "Faser",
+        "Aktiviteter",
+        "Fortællinger",
+        "Kontakt",
+    ]
     assert [p.title for p in seeded["phases"]] == [
         "Lidt forhistorie",
         "Det ny Faxe",

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "home",
     "pages",
     "contacts",
+    "activities",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -152,7 +153,15 @@ WAGTAILADMIN_USER_LOGIN_FORM = "faxeif.admin_forms.LoginForm"
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database's own full-text search. On PostgreSQL with the Danish text-search configuration,
+# so words are stemmed ("samskabelsen" finds "samskabelse"); SQLite's backend ignores it.
+# Pages are indexed as they are saved; after changing this, rebuild with `manage.py update_index`.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "danish",
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -162,3 +171,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Only editors sign up; a moderation workflow is more than one procesleder needs.
 WAGTAIL_WORKFLOW_ENABLED = False
+
+# E-mail (sign-up confirmations). The backend is chosen per environment: EMAIL_BACKEND.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@faxeifaellesskab.dk")
+# Sign-ups are deleted this many days after their activity has ended (manage.py purge_signups).
+SIGNUP_RETENTION_DAYS = 30

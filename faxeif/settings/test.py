@@ -29,4 +29,5 @@ CACHES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders: tests run without collectstatic.
+WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

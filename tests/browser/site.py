@@ -8,16 +8,28 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from wagtail.models import Page
 
+from tests import showcase_activities, showcase_stories
 from tests.conftest import make_image
 from tests.showcase import build_showcase
 
 PROCESLEDER = {"username": "procesleder", "password": "browser-test-kodeord-42"}
 
 
+# Addresses that are not pages of their own: forms, filtered and searched listings.
+EXTRA_URLS = ["/soeg/", "/soeg/?q=samskabelse", "/aktiviteter/?type=temadag"]
+
+
 def prepare() -> None:
     call_command("seed_content")
-    build_showcase(make_image())
+    image = make_image()
+    build_showcase(image)
+    # Activities first: the example story comes from the example activity.
+    activities = showcase_activities.build(image)
+    stories = showcase_stories.build(image)
     user = User.objects.create_user(**PROCESLEDER, first_name="Proces", last_name="Leder")
     user.groups.add(Group.objects.get(name="Procesleder"))
     urls = [page.url for page in Page.objects.live().filter(depth__gte=2).order_by("path")]
+    urls += EXTRA_URLS
+    urls += showcase_activities.extra_urls(activities).values()
+    urls += showcase_stories.extra_urls(stories).values()
     print(json.dumps(urls))

@@ -49,15 +49,24 @@ def every_page(served_site):
 
 
 def test_every_page_type_is_in_the_checked_set(served_site):
-    # The fixture holds one page of each type with every block, plus the 404 page.
-    assert {
-        "/",
-        "/baggrund/",
-        "/faser/",
-        "/faser/eksempelfase/",
-        "/kontakt/",
-        "/eksempelside/",
-    } <= set(served_site["urls"])
+    # The fixture holds one page of each type with every block, plus forms, listings and 404.
+    expected = {
+        "/",  # HomePage
+        "/eksempelside/",  # ContentPage
+        "/faser/",  # PhaseIndexPage
+        "/faser/eksempelfase/",  # PhasePage
+        "/aktiviteter/",  # ActivityIndexPage
+        "/fortaellinger/",  # StoryIndexPage
+        "/fortaellinger/eksempelfortaelling/",  # StoryPage
+        "/kontakt/",  # ContactPage
+        "/soeg/?q=samskabelse",  # search
+    }
+    assert expected <= set(served_site["urls"])
+    activity_pages = [
+        u for u in served_site["urls"] if u.startswith("/aktiviteter/") and "?" not in u
+    ]
+    assert any(url.endswith("/tilmelding/") for url in activity_pages)  # ActivityPage's form
+    assert len(activity_pages) >= 3
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
