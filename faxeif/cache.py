@@ -133,7 +133,9 @@ def _is_cacheable_response(response) -> bool:
 
 
 def _page_key(request) -> str:
-    return f"{KEY_PREFIX}:page:{request.get_host()}:{request.get_full_path()}"
+    # Hashed: a query string can be as long as a visitor likes, a cache key cannot.
+    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"{KEY_PREFIX}:page:{address}"
 
 
 def _response_from(entry, request) -> HttpResponse:
