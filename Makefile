@@ -23,7 +23,7 @@ export HOST PORT
 DEV_SETTINGS  := faxeif.settings.dev
 TEST_SETTINGS := faxeif.settings.test
 
-.PHONY: help venv run lint test fmt clean
+.PHONY: help venv run lint test fmt clean bench
 
 help: ## List the targets
 	@echo "Targets:"
@@ -83,6 +83,11 @@ fmt: $(STAMP) ## Fix what ruff can, format Python (ruff) and templates (djhtml)
 	-$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djhtml templates
+
+# PostgreSQL when installed (a throwaway server, as in make test), else a temporary SQLite file.
+# Needs wrk and nginx (Debian: apt-get install wrk nginx-light). Takes about 5 minutes.
+bench: $(STAMP) ## Benchmark the production setup: throughput, latency, memory, targets
+	bash scripts/bench/run.sh
 
 clean: ## Remove .venv, collected static files and caches (keeps var/ and media/)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

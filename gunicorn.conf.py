@@ -1,0 +1,65 @@
+"""gunicorn settings for faxeif.
+
+    gunicorn -c gunicorn.conf.py                  # serves faxeif.wsgi on $HOST:$PORT
+    gunicorn -c gunicorn.conf.py --workers 2 ...  # the command line wins over this file
+
+gunicorn also reads this file when started in this folder without -c, and GUNICORN_CMD_ARGS
+(between this file and the command line). The numbers were chosen from measurements on a
+2-core machine with scripts/bench/tune.py and `make bench`; docs/performance.md has the figures.
+"""
+
+import os
+
+wsgi_app = "faxeif.wsgi:application"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+
+# Sync workers: one request at a time per process. Rendering a page is CPU work in Python (about
+# 12-20 ms of CPU for an uncached page, 0.6 ms for a page cache hit), so threads add nothing but
+# GIL contention: gthread 3x2 had the same CPU cost per request and a worse uncached p99. Slow
+# clients are the front server's job (nginx buffers requests and responses), which is the setup
+# gunicorn's sync worker is made for.
+worker_class = "sync"
+threads = 1
+
+# 3 workers on 2 cores. Throughput is bound by the 2 cores: 2, 3 and 4 workers served the same
+# requests/s within the machine's noise, and every worker costs ~105 MB. The third keeps both
+# cores busy while one worker waits on the database or renders image renditions (seconds for a
+# page with newly uploaded images), without the time-slicing of more processes than cores.
+# WEB_CONCURRENCY overrides it (e.g. on a bigger machine: about cores + 1).
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+
+# Import Django and Wagtail once in the master and fork the workers from it: each worker's peak
+# resident memory fell from ~115 to ~105 MB (shared pages), and a recycled worker starts in
+# milliseconds instead of re-importing the site (about a second of CPU). Nothing opens a database
+# connection at import time. Consequence: `kill -HUP` does not load new code; restart the service
+# on a deploy.
+preload_app = True
+
+# Recycle a worker after 10,000 (+ up to 1,000, so that they do not all restart at once)
+# requests. A worker that generated image renditions keeps the memory it used for them (up to
+# ~220 MB resident measured, against ~105 MB otherwise); recycling hands it back. Much lower
+# values hurt under load: with 1,000, a burst of cached requests restarted workers every second or
+# two and the p99 rose from ~15 ms to ~670 ms.
+max_requests = 10_000
+max_requests_jitter = 1_000
+
+# A request may render renditions for every new image on a page (9 per image: AVIF, WebP and JPEG
+# at three widths, ~2.3 s per 1600-px photo here), so allow 60 s before a worker is killed.
+timeout = 60
+# On stop or restart, requests in progress get 30 s to finish.
+graceful_timeout = 30
+# Only for keep-alive capable workers (gthread); sync workers close each connection.
+keepalive = 5
+
+# The worker heartbeat file on tmpfs, so a slow disk cannot make a worker look hung.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# gunicorn 27 opens a control socket under ~/.gunicorn/ by default; two servers started by one
+# user collide on it. This site does not use it.
+control_socket_disable = True
+
+# No access log by default: the front server logs requests, and writing a line per request costs
+# gunicorn throughput. `--access-logfile -` turns it on (make run does). Errors go to stderr.
+accesslog = None
+errorlog = "-"
