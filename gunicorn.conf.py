@@ -14,10 +14,11 @@ wsgi_app = "faxeif.wsgi:application"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
 # Sync workers: one request at a time per process. Rendering a page is CPU work in Python (about
-# 12-20 ms of CPU for an uncached page, 0.6 ms for a page cache hit), so threads add nothing but
-# GIL contention: gthread 3x2 had the same CPU cost per request and a worse uncached p99. Slow
-# clients are the front server's job (nginx buffers requests and responses), which is the setup
-# gunicorn's sync worker is made for.
+# 10-20 ms of CPU for an uncached page, 0.6 ms for a page cache hit), so threads only share one
+# GIL: gthread (2x4, 3x2) cost the same CPU per request and its uncached p99 was no better, in most
+# runs worse. Its higher figures for cached pages under wrk come from keep-alive connections,
+# which nginx does not use towards gunicorn unless told to. Slow clients are the front server's
+# job (nginx buffers requests and responses): the setup the sync worker is made for.
 worker_class = "sync"
 threads = 1
 
@@ -28,18 +29,20 @@ threads = 1
 # WEB_CONCURRENCY overrides it (e.g. on a bigger machine: about cores + 1).
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 
-# Import Django and Wagtail once in the master and fork the workers from it: each worker's peak
-# resident memory fell from ~115 to ~105 MB (shared pages), and a recycled worker starts in
-# milliseconds instead of re-importing the site (about a second of CPU). Nothing opens a database
-# connection at import time. Consequence: `kill -HUP` does not load new code; restart the service
-# on a deploy.
+# Import Django and Wagtail once in the master and fork the workers from it. Each worker's peak
+# resident memory falls from ~115 to ~105 MB (pages shared with the master), and above all a
+# recycled worker (max_requests below) is ready at once instead of importing the site again
+# (about a second of CPU): recycling every 2,000 (+200) requests under a flood of cached requests
+# cost a p99 of 13 ms with preloading and 2,260 ms without. Nothing opens a database connection at
+# import time. Consequence: `kill -HUP` does not load new code; restart the service on a deploy.
 preload_app = True
 
-# Recycle a worker after 10,000 (+ up to 1,000, so that they do not all restart at once)
-# requests. A worker that generated image renditions keeps the memory it used for them (up to
-# ~220 MB resident measured, against ~105 MB otherwise); recycling hands it back. Much lower
-# values hurt under load: with 1,000, a burst of cached requests restarted workers every second or
-# two and the p99 rose from ~15 ms to ~670 ms.
+# Recycle a worker after 10,000 (+ up to 1,000, so that they do not all restart together)
+# requests: a worker that generated image renditions keeps the memory it used for them (~205 MB
+# resident measured, against ~105 MB otherwise) until it is replaced. At 10 requests a second
+# that is about once an hour per worker; under a sustained flood a recycle costs a short latency
+# bump (make bench, 15 recycles in its run: one cached p99 of 347 ms, the others 12-28 ms; 7-9 ms
+# with no recycling). Much lower values cost more: with 1,000 the cached p99 passed 1 s.
 max_requests = 10_000
 max_requests_jitter = 1_000
 

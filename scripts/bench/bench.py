@@ -751,9 +751,20 @@ def report(results: dict) -> None:
     say(
         f"gunicorn workers' peak resident memory (VmHWM): "
         f"{', '.join(mb if isinstance(mb, str) else f'{mb:.0f}' for mb in shown)} MB "
-        f"({mem['workers_seen']} worker processes seen, {mem['workers_at_end']} at the end, "
-        f"the others recycled by max_requests; master {mem['master_peak_mb']:.0f} MB)"
+        f"({mem['workers_seen']} worker processes seen, {mem['workers_at_end']} at the end"
+        + (
+            ", the others recycled by max_requests"
+            if mem["workers_seen"] > mem["workers_at_end"]
+            else ""
+        )
+        + f"; master {mem['master_peak_mb']:.0f} MB)"
     )
+    recycled = mem["workers_seen"] - mem["workers_at_end"]
+    if recycled:
+        say(
+            f"  {recycled} workers were replaced during the runs (max_requests); a replacement "
+            "shows as a p99 bump in the run it falls in."
+        )
     if mem["rss_mb_at_end"]:
 
         def listed(values: dict) -> str:
