@@ -27,6 +27,9 @@ KEY_PREFIX = "pagecache"
 # Every cached page depends on this key: it is renewed when URLs or settings change, which can
 # show anywhere (links in rich text, the footer).
 SITE = "site"
+# Renewed when any page is published, unpublished, moved or deleted: for what shows every page
+# (the search results).
+PAGES = "pages"
 # Revalidate every time: the ETag makes that a cheap 304, and nobody sees a stale page.
 PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 NOT_CACHED_PATHS = ("/admin/", "/documents/")
@@ -207,6 +210,7 @@ def _page_keys(page) -> list[str]:
         f"page:{page.pk}",
         f"model:{page.specific_class._meta.label_lower}",
         f"children:{page.path[: -page.steplen]}",
+        PAGES,
     ]
     if page.depth == 3:  # a section below the home page: the main menu may show it
         keys.append("menu")
@@ -241,11 +245,17 @@ def site_changed(sender, instance, **kwargs):
     invalidate(SITE)
 
 
+def restriction_changed(sender, instance, **kwargs):
+    # A page made private must leave the cache at once, with everything that shows or links it
+    # (its section's listings, the menu, the search): only the whole site covers all of them.
+    invalidate(SITE)
+
+
 def connect_invalidation() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.contrib.settings.models import BaseSiteSetting
     from wagtail.images import get_image_model
-    from wagtail.models import Site
+    from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
     from wagtail.snippets.models import get_snippet_models
 
@@ -261,5 +271,10 @@ def connect_invalidation() -> None:
     for signal in (post_save, post_delete):
         signal.connect(image_changed, sender=image, dispatch_uid=f"pagecache-image-{signal}")
         signal.connect(site_changed, sender=Site, dispatch_uid=f"pagecache-site-{signal}")
+        signal.connect(
+            restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"pagecache-restriction-{signal}",
+        )
     for setting in BaseSiteSetting.__subclasses__():
         post_save.connect(site_changed, sender=setting, dispatch_uid=f"pagecache-{setting}")

@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
+
+from faxeif.cache import PAGES, depends_on
 
 from .models import SiteSettings, public_q
 
@@ -86,9 +87,8 @@ def search(request):
             "pagination": search_pagination(query, results) if results else None,
         },
     )
-    # Results change with every publish, which the page cache has no single key for: let
-    # neither it nor shared caches keep them.
-    patch_cache_control(response, private=True, no_cache=True)
+    # Results change with every publish anywhere, and only then.
+    depends_on(PAGES)
     return response
 
 
