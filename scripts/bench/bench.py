@@ -256,7 +256,8 @@ def wrk(
     url: str, duration: int, uncached: bool = False, connections: int = CONNECTIONS
 ) -> WrkResult:
     cmd = ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{duration}s"]
-    cmd += ["--latency", "--timeout", "5s"]
+    # A request slower than this is not recorded; 30 s records any page that answers at all.
+    cmd += ["--latency", "--timeout", "30s"]
     if uncached:
         cmd += ["-H", UNCACHED_HEADER]
     cmd.append(url)
@@ -318,7 +319,9 @@ def busy_ticks() -> int:
 
 
 def group_ticks(groups: set[int]) -> int:
-    """CPU time of every process in these process groups, with their reaped children's."""
+    """CPU time of every process in these process groups or with one of these ids as its parent,
+    with their reaped children's. (PostgreSQL's backends each lead a process group of their own;
+    their parent is the postmaster.)"""
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -327,7 +330,7 @@ def group_ticks(groups: set[int]) -> int:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[2]) in groups:
+        if int(fields[2]) in groups or int(fields[1]) in groups:
             total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
     return total
 
@@ -338,12 +341,27 @@ def own_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+# What serves requests besides the bench's own servers: the PostgreSQL server (its postmaster,
+# which leads a process group, and its backends, the postmaster's children).
+SERVING_GROUPS: set[int] = set()
+
+
+def postgres_group() -> int | None:
+    """The throwaway PostgreSQL's postmaster, found through its postmaster.pid
+    (scripts/with_postgres.sh keeps the cluster in PGHOST/data)."""
+    try:
+        pid = int((Path(os.environ["PGHOST"]) / "data" / "postmaster.pid").read_text().split()[0])
+        return os.getpgid(pid)
+    except (KeyError, OSError, ValueError, IndexError):
+        return None
+
+
 class OtherCpu:
-    """How many CPUs' worth of time processes other than the bench's (its servers, wrk and
-    itself) used between start and stop()."""
+    """How many CPUs' worth of time processes other than the bench's (its servers, the database
+    server, wrk and itself) used between start and stop()."""
 
     def __init__(self):
-        self.groups = {server.pid for server in Server.running}
+        self.groups = {server.pid for server in Server.running} | SERVING_GROUPS
         self.started = time.monotonic()
         self.busy, self.ours, self.own = busy_ticks(), group_ticks(self.groups), own_seconds()
 
@@ -571,6 +589,10 @@ def bench(database: str) -> dict:
             if not database_url.startswith(("postgres://", "postgresql://")):
                 raise BenchError("--database env needs DATABASE_URL of a throwaway PostgreSQL")
             db_label = f"PostgreSQL {os.environ.get('PG_VERSION', '?')} (throwaway, unix socket)"
+            if (group := postgres_group()) is not None:
+                SERVING_GROUPS.add(group)
+            else:
+                say("  (PostgreSQL's processes not found: their CPU time counts as other load)")
         else:
             database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
             db_label = "SQLite (temporary file)"
@@ -639,9 +661,18 @@ def bench(database: str) -> dict:
 
 
 def measure_page(label: str, path: str | None, base: str) -> dict:
+    """One page's row. A page that fails (an error status, no answer) gets an error in its row
+    and the bench goes on to the next page; it exits non-zero at the end."""
     if path is None:
         return {"label": label, "path": None}
-    url = base + path
+    try:
+        return {"label": label, "path": path, **measure_runs(base + path, path)}
+    except BenchError as e:
+        say(f"  ERROR on {path}: {e}")
+        return {"label": label, "path": path, "error": str(e)}
+
+
+def measure_runs(url: str, path: str) -> dict:
     # Uncached: through Django every time. The first request renders any image renditions.
     status, headers, _ = fetch(url, uncached=True)
     if status != 200:
@@ -654,15 +685,18 @@ def measure_page(label: str, path: str | None, base: str) -> dict:
         if status != 200:
             raise BenchError(f"GET {path}: {status}")
     x_cache = headers.get("X-Cache", "-")
+    cache_control = headers.get("Cache-Control", "")
     cached = measure(url, uncached=False)
     after = fetch(url)[1].get("X-Cache", "-")
     return {
-        "label": label,
-        "path": path,
         "uncached": asdict(uncached),
         "uncached_x_cache": uncached_x_cache,
         "cached": asdict(cached),
         "x_cache": x_cache if x_cache == after else f"{x_cache}/{after}",
+        # A page that tells caches not to keep it (the search) is not one the cache targets are
+        # about.
+        "cacheable": not any(w in cache_control for w in ("private", "no-cache", "no-store")),
+        "cache_control": cache_control,
     }
 
 
@@ -733,6 +767,9 @@ def report(results: dict) -> None:
             name = f"{page['label']} (no page yet)"
             say(f"{name:<42}| {cells(None)} | {cells(None)} | {'n/a':<7} | {'n/a':>7} {'n/a':>8}")
             continue
+        if "error" in page:
+            say(f"{page['path'] + ' ' + page['label']:<42}| ERROR: {page['error'].splitlines()[0]}")
+            continue
         u, c = page["uncached"], page["cached"]
         name = f"{page['path']} {page['label']}"
         say(
@@ -744,8 +781,8 @@ def report(results: dict) -> None:
     say(f"{'bare WSGI app, same gunicorn':<42}| {blank} | {cells(bare)} | {ref}")
     say(f"{'nginx, static file':<42}| {blank} | {cells(nginx)} | same bytes, keep-alive")
     say(
-        "CPU ms: CPU time of the server's processes per request (gunicorn master and workers, "
-        "or nginx); wrk's own is not included."
+        "CPU ms: CPU time per request of the processes serving it: gunicorn's master and workers "
+        "plus the PostgreSQL server when on PostgreSQL, or nginx; wrk's own is not included."
     )
     mem = results["memory"]
     peaks = sorted(mem["peak_mb"].values(), reverse=True)
@@ -779,8 +816,7 @@ def report(results: dict) -> None:
         )
     runs = [
         (f"{p['path']} {kind}", p[kind]["other_cpu"])
-        for p in results["pages"]
-        if p["path"]
+        for p in measured_pages(results)
         for kind in ("uncached", "cached")
     ]
     runs += [("bare WSGI", results["bare_wsgi"]["other_cpu"]), ("nginx", nginx["other_cpu"])]
@@ -794,11 +830,18 @@ def report(results: dict) -> None:
             else "."
         )
     )
-    hits = [p for p in results["pages"] if p["path"] and p["x_cache"] == "HIT"]
-    measured = [p for p in results["pages"] if p["path"]]
-    if len(hits) < len(measured):
-        missing = ", ".join(p["path"] for p in measured if p not in hits)
-        say(f"NOTE: X-Cache was not HIT for {missing}: the 'cached' column there is uncached.")
+    measured = measured_pages(results)
+    for page in measured:
+        if not page["cacheable"]:
+            say(
+                f"NOTE: {page['path']} answers anonymous visitors with 'Cache-Control: "
+                f"{page['cache_control']}': not cached by design; the cache targets leave it out."
+            )
+        elif page["x_cache"] != "HIT":
+            say(
+                f"NOTE: X-Cache was {page['x_cache']} for {page['path']}: its 'cached' column is "
+                "uncached."
+            )
 
     say("")
     say("Targets")
@@ -818,8 +861,17 @@ def memory_check(peak_mb: dict) -> tuple[bool, str]:
     return not over, text
 
 
+def measured_pages(results: dict) -> list[dict]:
+    return [p for p in results["pages"] if p["path"] and "error" not in p]
+
+
+def failed_pages(results: dict) -> list[dict]:
+    return [p for p in results["pages"] if "error" in p]
+
+
 def targets(results: dict) -> list[tuple[bool, str]]:
-    measured = [p for p in results["pages"] if p["path"]]
+    measured = measured_pages(results)
+    cacheable = [p for p in measured if p["cacheable"]]
     bare = results["bare_wsgi"]["rps"]
 
     def check(name: str, values: list[tuple[str, float, bool]], unit: str = "") -> tuple:
@@ -831,7 +883,7 @@ def targets(results: dict) -> list[tuple[bool, str]]:
             f"cached >= {TARGET_CACHED_VS_BARE:.0%} of bare WSGI (cached/bare)",
             [
                 (p["path"], r := p["cached"]["rps"] / bare, r >= TARGET_CACHED_VS_BARE)
-                for p in measured
+                for p in cacheable
             ],
         ),
         check(
@@ -842,7 +894,7 @@ def targets(results: dict) -> list[tuple[bool, str]]:
                     r := p["cached"]["rps"] / p["uncached"]["rps"],
                     r >= TARGET_CACHED_VS_UNCACHED,
                 )
-                for p in measured
+                for p in cacheable
             ],
             "x",
         ),
@@ -874,7 +926,8 @@ def main(argv=None) -> int:
     def interrupted(signum, frame):
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    # SIGINT too: a shell may start the bench with SIGINT ignored (a background job).
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, interrupted)
     try:
         results = bench(args.database)
@@ -889,6 +942,10 @@ def main(argv=None) -> int:
     report(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    if failed := failed_pages(results):
+        for page in failed:
+            print(f"bench: ERROR on {page['path']}: {page['error']}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -60,6 +60,8 @@ def tune(database: str) -> list[dict]:
         if database == "env":
             database_url = os.environ["DATABASE_URL"]
             say(f"PostgreSQL {os.environ.get('PG_VERSION', '?')}")
+            if (group := bench.postgres_group()) is not None:
+                bench.SERVING_GROUPS.add(group)
         else:
             database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
             say("SQLite")
