@@ -13,6 +13,8 @@ the middleware below this one (sessions, auth, messages).
 
 import hashlib
 import secrets
+import time
+from collections import OrderedDict
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -111,17 +113,24 @@ def cached_data(name: str, keys: tuple[str, ...], compute):
     return data
 
 
-def _is_anonymous_page_request(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-    )
+# Serving. A hit is decided from the WSGI environ alone (`cached_page`), so the same decision
+# serves both from PageCacheWSGI, in front of Django (gunicorn: faxeif.wsgi), and from the
+# middleware (anything that calls Django's handler directly, such as the test client).
 
 
-def _is_cacheable_path(request) -> bool:
-    path = request.path_info
+def _is_cacheable_path(environ) -> bool:
+    path = environ.get("PATH_INFO", "")
     return not path.startswith((*NOT_CACHED_PATHS, settings.STATIC_URL, settings.MEDIA_URL))
+
+
+def _is_anonymous_page_request(environ) -> bool:
+    return (
+        environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        # A plain substring test: at worst a visitor with a look-alike cookie bypasses the cache.
+        and settings.SESSION_COOKIE_NAME not in environ.get("HTTP_COOKIE", "")
+        and "HTTP_AUTHORIZATION" not in environ
+        and _is_cacheable_path(environ)
+    )
 
 
 def _is_cacheable_response(response) -> bool:
@@ -135,10 +144,67 @@ def _is_cacheable_response(response) -> bool:
     )
 
 
-def _page_key(request) -> str:
-    # Hashed: a query string can be as long as a visitor likes, a cache key cannot.
-    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"{KEY_PREFIX}:page:{address}"
+def _scheme(environ) -> str:
+    # As HttpRequest.scheme decides it: the front server's header when one is configured.
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        if (value := environ.get(header)) is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")
+
+
+def _page_key(environ) -> str:
+    # Hashed: a query string can be as long as a visitor likes, a cache key cannot. The scheme is
+    # part of it: an https response carries HSTS, and plain http is redirected in production.
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    address = f"{_scheme(environ)}://{host}{environ.get('PATH_INFO', '')}"
+    address += f"?{environ.get('QUERY_STRING', '')}"
+    return f"{KEY_PREFIX}:page:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+# Entries this process has found current, with the generation it found them under. While the
+# generation is unchanged nothing has been invalidated, so a hit costs one small cache read (the
+# generation) instead of the entry's and every dependency's. Bounded: the most recent pages only.
+_verified: OrderedDict[str, tuple[str, dict]] = OrderedDict()
+VERIFIED_MAX = 200
+
+
+def cached_page(environ) -> dict | None:
+    """The current cache entry for this request, or None (not a cacheable request, not cached,
+    or stale)."""
+    if not _is_anonymous_page_request(environ):
+        return None
+    key = _page_key(environ)
+    generation = cache().get(_generation_key())
+    if (known := _verified.get(key)) is not None:
+        known_generation, entry = known
+        if known_generation == generation and time.time() < entry["fresh_until"]:
+            _verified.move_to_end(key)
+            return entry
+        del _verified[key]
+    entry = cache().get(key)
+    if entry is None or not is_current(entry["versions"]):
+        return None
+    # Read before the dependencies were checked: an invalidation since then changed it.
+    if generation is not None:
+        _verified[key] = (generation, entry)
+        if len(_verified) > VERIFIED_MAX:
+            _verified.popitem(last=False)
+    return entry
+
+
+def _fresh_until(versions) -> float:
+    """When the entry must be checked again even if nothing is invalidated: its timeout, or the
+    earliest moment it depends on (`changes_at`)."""
+    moments = [int(key[6:]) for key in versions if key.startswith("until:")]
+    return min([time.time() + settings.PAGE_CACHE_TIMEOUT, *moments])
+
+
+def _not_modified(environ, etag: str) -> bool:
+    tags = environ.get("HTTP_IF_NONE_MATCH")
+    if not tags:
+        return False
+    return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in tags.split(","))
 
 
 def _response_from(entry, request) -> HttpResponse:
@@ -152,14 +218,43 @@ def _response_from(entry, request) -> HttpResponse:
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
+class PageCacheWSGI:
+    """Answers cache hits in front of Django: no request object, no middleware, no URL routing;
+    the bytes and headers that Django produced when the page was rendered. Everything else goes
+    to Django, where PageCacheMiddleware stores what it renders."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        entry = cached_page(environ)
+        if entry is None:
+            return self.application(environ, start_response)
+        headers = [*entry["headers"], ("X-Cache", "HIT")]
+        if _not_modified(environ, entry["etag"]):
+            start_response("304 Not Modified", [h for h in headers if h[0] in NOT_MODIFIED_HEADERS])
+            return [b""]
+        headers.append(("Content-Length", str(len(entry["content"]))))
+        start_response(entry["status_line"], headers)
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else entry["content"]]
+
+
+# What a 304 repeats of the full response (as Django's ConditionalGetMiddleware, RFC 9110).
+NOT_MODIFIED_HEADERS = {"Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Vary"}
+
+
 class PageCacheMiddleware:
+    """First in MIDDLEWARE, so that what it stores has every header the other middleware add
+    (security headers, the Content-Security-Policy)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _is_cacheable_path(request):
+        environ = request.META
+        if not _is_cacheable_path(environ):
             return self.get_response(request)
-        if not _is_anonymous_page_request(request):
+        if not _is_anonymous_page_request(environ):
             response = self.get_response(request)
             # An editor's view of a page (with the user bar) is theirs alone.
             if "Cache-Control" not in response:
@@ -167,9 +262,7 @@ class PageCacheMiddleware:
             response["X-Cache"] = "MISS"
             return response
 
-        key = _page_key(request)
-        entry = cache().get(key)
-        if entry is not None and is_current(entry["versions"]):
+        if (entry := cached_page(environ)) is not None:
             return _response_from(entry, request)
 
         generation = cache().get(_generation_key())
@@ -188,18 +281,20 @@ class PageCacheMiddleware:
         versions = current_versions(sorted(collected | {SITE}))
         # Something was invalidated while this page rendered: it may show the old state.
         if cache().get(_generation_key()) == generation:
-            headers = [(k, v) for k, v in response.items() if k != "X-Cache"]
-            cache().set(
-                key,
-                {
-                    "status": response.status_code,
-                    "headers": headers,
-                    "content": response.content,
-                    "versions": versions,
-                },
-                timeout=settings.PAGE_CACHE_TIMEOUT,
-            )
+            cache().set(_page_key(environ), _entry(response, versions), settings.PAGE_CACHE_TIMEOUT)
         return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def _entry(response, versions) -> dict:
+    return {
+        "status": response.status_code,
+        "status_line": f"{response.status_code} {response.reason_phrase}",
+        "headers": [(k, v) for k, v in response.items() if k not in ("X-Cache", "Content-Length")],
+        "etag": response["ETag"],
+        "content": response.content,
+        "versions": versions,
+        "fresh_until": _fresh_until(versions),
+    }
 
 
 # What invalidates what. Connected in FaxeifConfig.ready().

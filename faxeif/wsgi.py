@@ -1,9 +1,11 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn: Django, with the page cache's hits answered in front of it."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from faxeif.cache import PageCacheWSGI
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "faxeif.settings.production")
 
-application = get_wsgi_application()
+application = PageCacheWSGI(get_wsgi_application())

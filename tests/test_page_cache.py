@@ -3,11 +3,11 @@ and every change an editor makes shows on the very next request."""
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from faxeif.cache import _is_cacheable_response
+from faxeif.cache import PageCacheWSGI, _is_cacheable_response
 from pages.models import ContentPage, PhasePage
 from tests.html import text_of
 
@@ -159,3 +159,73 @@ def test_responses_that_set_cookies_are_not_cached():
     assert _is_cacheable_response(response)
     response.set_cookie("valg", "1")
     assert not _is_cacheable_response(response)
+
+
+class Django:
+    """Stands for Django behind PageCacheWSGI: records the requests that reach it."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"from Django"]
+
+
+def wsgi_get(app, path, method="GET", secure=False, **headers):
+    environ = RequestFactory().generic(method, path, secure=secure, headers=headers).environ
+    answer = {}
+
+    def start_response(status, response_headers):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    with CaptureQueriesContext(connection) as queries:
+        answer["body"] = b"".join(app(environ, start_response))
+    answer["queries"] = len(queries.captured_queries)
+    return answer
+
+
+@pytest.mark.django_db
+def test_gunicorn_gets_hits_in_front_of_django_with_every_header(client, seeded):
+    django = Django()
+    app = PageCacheWSGI(django)
+    assert wsgi_get(app, "/baggrund/")["body"] == b"from Django"  # not cached yet
+    rendered = client.get("/baggrund/")
+
+    hit = wsgi_get(app, "/baggrund/")
+    assert hit["status"] == "200 OK" and hit["headers"]["X-Cache"] == "HIT"
+    assert hit["body"] == rendered.content and hit["queries"] == 0
+    assert hit["headers"]["Content-Length"] == str(len(rendered.content))
+    for header in ("Content-Type", "ETag", "Cache-Control", "X-Content-Type-Options"):
+        assert hit["headers"][header] == rendered[header]
+
+    head = wsgi_get(app, "/baggrund/", method="HEAD")
+    assert (
+        head["body"] == b""
+        and head["headers"]["Content-Length"] == hit["headers"]["Content-Length"]
+    )
+    revalidated = wsgi_get(app, "/baggrund/", If_None_Match=rendered["ETag"])
+    assert revalidated["status"] == "304 Not Modified" and revalidated["body"] == b""
+    assert revalidated["headers"]["ETag"] == rendered["ETag"]
+    assert django.calls == 1
+
+    # Editors, and pages changed since: Django answers.
+    wsgi_get(app, "/baggrund/", Cookie="sessionid=abc")
+    assert django.calls == 2
+    baggrund = seeded["baggrund"]
+    baggrund.introduction = "Nyt fra procesleder."
+    baggrund.save_revision().publish()
+    assert wsgi_get(app, "/baggrund/")["body"] == b"from Django"
+    assert "Nyt fra procesleder." in text_of(client.get("/baggrund/"))
+    assert "Nyt fra procesleder." in wsgi_get(app, "/baggrund/")["body"].decode()
+    assert django.calls == 3
+
+
+@pytest.mark.django_db
+def test_an_address_with_another_query_string_or_scheme_is_another_entry(client, seeded):
+    app = PageCacheWSGI(Django())
+    client.get("/baggrund/")
+    assert wsgi_get(app, "/baggrund/")["headers"]["X-Cache"] == "HIT"
+    assert wsgi_get(app, "/baggrund/?side=2")["body"] == b"from Django"
+    assert wsgi_get(app, "/baggrund/", secure=True)["body"] == b"from Django"

@@ -43,10 +43,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cache hit returns here, before everything else; what it stores has the headers
+    # that the middleware below add. (Under gunicorn, faxeif.wsgi answers hits before Django.)
+    "faxeif.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A cache hit returns here, before sessions, auth and messages.
-    "faxeif.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
