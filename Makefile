@@ -52,7 +52,7 @@ run: $(STAMP) ## Migrate, seed, ensure an admin, collect static files, serve wit
 	@echo "  Site:  http://$(HOST):$(PORT)/"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/"
 	@echo ""
-	exec $(VENV)/bin/gunicorn faxeif.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --no-control-socket --access-logfile -
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py --workers $(WORKERS) --access-logfile -
 
 lint: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
 lint: $(STAMP) ## ruff, djhtml, Django system checks, no missing migrations

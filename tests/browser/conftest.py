@@ -93,10 +93,9 @@ def served_site(tmp_path_factory):
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "faxeif.wsgi",
+            "--config=gunicorn.conf.py",
             f"--bind=127.0.0.1:{port}",
             "--workers=2",
-            "--no-control-socket",
             "--log-level=warning",
         ],
         cwd=BASE_DIR,
