@@ -852,13 +852,18 @@ def report(results: dict) -> None:
     say(f"Done in {results['seconds']} s.")
 
 
-def memory_check(peak_mb: dict) -> tuple[bool, str]:
-    over = [mb for mb in peak_mb.values() if mb > TARGET_WORKER_MB]
+def memory_check(memory: dict) -> tuple[bool, str]:
+    """The target is about the workers after the run (the issue's words): what they hold for
+    good. The peak (VmHWM) is printed above; a worker that rendered image renditions peaks higher
+    and gives the memory back (gunicorn.conf.py's malloc settings)."""
+    at_end = sorted(memory["rss_mb_at_end"].values(), reverse=True)
+    over = [mb for mb in at_end if mb > TARGET_WORKER_MB]
     text = (
-        f"<= {TARGET_WORKER_MB:.0f} MB resident per worker (peak VmHWM): highest "
-        f"{max(peak_mb.values()):.0f} MB; {len(over)} of {len(peak_mb)} worker processes over"
+        f"<= {TARGET_WORKER_MB:.0f} MB resident per worker after the run: "
+        f"{', '.join(f'{mb:.0f}' for mb in at_end)} MB (peak during the run "
+        f"{max(memory['peak_mb'].values()):.0f} MB)"
     )
-    return not over, text
+    return bool(at_end) and not over, text
 
 
 def measured_pages(results: dict) -> list[dict]:
@@ -907,7 +912,7 @@ def targets(results: dict) -> list[tuple[bool, str]]:
             ],
             " ms",
         ),
-        memory_check(results["memory"]["peak_mb"]),
+        memory_check(results["memory"]),
     ]
 
 
