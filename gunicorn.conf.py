@@ -14,7 +14,7 @@ wsgi_app = "faxeif.wsgi:application"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
 # Sync workers: one request at a time per process. Rendering a page is CPU work in Python (about
-# 10-20 ms of CPU for an uncached page, 0.6 ms for a page cache hit), so threads only share one
+# 10-20 ms of CPU for an uncached page, 0.23 ms for a page cache hit), so threads only share one
 # GIL: gthread (2x4, 3x2) cost the same CPU per request and its uncached p99 was no better, in most
 # runs worse. Its higher figures for cached pages under wrk come from keep-alive connections,
 # which nginx does not use towards gunicorn unless told to. Slow clients are the front server's
