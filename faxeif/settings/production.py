@@ -25,8 +25,17 @@ SECRET_KEY = _env["SECRET_KEY"]
 ALLOWED_HOSTS = [host.strip() for host in _env["ALLOWED_HOSTS"].split(",") if host.strip()]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
-# Behind a TLS-terminating front server.
+# Behind a TLS-terminating front server, which must set X-Forwarded-Proto (and overwrite any
+# the client sent). Plain http is redirected to https, except the health check, which a load
+# balancer may call over plain http on the internal network.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browsers remember for a year to use https only, for subdomains too; preload-ready.
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+# Cookies only over https.
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 

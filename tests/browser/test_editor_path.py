@@ -23,6 +23,7 @@ def test_procesleder_edits_saves_a_draft_and_publishes(chromium, served_site):
     context = chromium.new_context(
         base_url=served_site["base_url"], viewport={"width": 1280, "height": 900}
     )
+    violations = watch_for_policy_violations(context)
     editor = context.new_page()
 
     editor.goto("/admin/login/")
@@ -44,4 +45,29 @@ def test_procesleder_edits_saves_a_draft_and_publishes(chromium, served_site):
     expect(editor.locator(".messages")).to_contain_text("'Baggrund' er blevet udgivet")
 
     assert public_introduction(chromium, served_site) == NEW_INTRODUCTION
+
+    # The editor's other daily places, and the public page with the user bar: the admin's
+    # Content-Security-Policy (and the public one, for a logged-in editor) must block nothing.
+    for url in ("/admin/images/", "/admin/documents/", "/admin/snippets/", "/baggrund/"):
+        editor.goto(url)
+        editor.wait_for_load_state("networkidle")
+    expect(editor.locator("wagtail-userbar")).to_have_count(1)
+    assert violations == []
     context.close()
+
+
+def watch_for_policy_violations(context) -> list[str]:
+    """Every Content-Security-Policy violation on any page of the context, as text."""
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', event => console.error("
+        "`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}`));"
+    )
+    violations = []
+    context.on(
+        "console",
+        lambda msg: (
+            ("CSP violation" in msg.text or "Content Security Policy" in msg.text)
+            and violations.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
+        ),
+    )
+    return violations

@@ -1,0 +1,127 @@
+"""Security headers: a strict Content-Security-Policy on public pages (cached or not), the
+admin's own policy, and the production settings' HTTPS rules (Django's deploy check, HSTS)."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import RequestFactory
+
+from faxeif.cache import PageCacheWSGI
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def directives(response) -> dict[str, list[str]]:
+    policy = response["Content-Security-Policy"]
+    parsed = {}
+    for directive in policy.split(";"):
+        name, *sources = directive.split()
+        parsed[name] = sources
+    return parsed
+
+
+def assert_strict_public_policy(response):
+    policy = directives(response)
+    for name in ("default-src", "script-src", "style-src", "connect-src", "font-src"):
+        assert policy[name] == ["'self'"], name
+    assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+    assert "unsafe" not in response["Content-Security-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/baggrund/", "/soeg/?q=kultur", "/findes-ikke/"])
+def test_public_pages_get_a_strict_policy_rendered_and_from_the_cache(client, seeded, url):
+    first = client.get(url)
+    assert_strict_public_policy(first)
+    if first.status_code == 200:
+        hit = client.get(url)
+        assert hit["X-Cache"] == "HIT"
+        assert_strict_public_policy(hit)
+
+
+@pytest.mark.django_db
+def test_hits_served_in_front_of_django_carry_the_same_headers(client, seeded):
+    rendered = client.get("/baggrund/")
+    answer = {}
+    environ = RequestFactory().get("/baggrund/").environ
+    PageCacheWSGI(None)(environ, lambda status, headers: answer.update(headers))
+    assert answer["X-Cache"] == "HIT"
+    for name in ("Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy"):
+        assert answer[name] == rendered[name]
+
+
+@pytest.mark.django_db
+def test_the_admin_allows_inline_code_but_nothing_from_other_hosts(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["frame-ancestors"] == ["'self'"] and policy["object-src"] == ["'none'"]
+    every_source = {source for sources in policy.values() for source in sources}
+    assert every_source <= {"'self'", "'unsafe-inline'", "'none'", "data:", "blob:"}
+    assert "unsafe-eval" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_https_responses_upgrade_insecure_requests_and_plain_http_does_not(client):
+    assert (
+        "upgrade-insecure-requests"
+        in client.get("/admin/login/", secure=True)["Content-Security-Policy"]
+    )
+    assert "upgrade-insecure-requests" not in client.get("/admin/login/")["Content-Security-Policy"]
+
+
+PRODUCTION_REQUESTS = """
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+client = Client()
+plain = client.get("/admin/login/")
+print("http:", plain.status_code, plain["Location"])
+secure = client.get("/admin/login/", secure=True)
+print("https:", secure.status_code, secure["Strict-Transport-Security"])
+print("cookie:", client.cookies["csrftoken"]["secure"])
+"""
+
+
+def production(*args, **extra_env) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "faxeif.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "faxeifaellesskab.dk,testserver",
+        "DATABASE_URL": "sqlite://:memory:",
+        **extra_env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = production("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_production_redirects_to_https_and_sends_hsts_and_secure_cookies():
+    result = production("shell", "-c", PRODUCTION_REQUESTS)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    assert lines["http"] == "301 https://testserver/admin/login/"
+    assert lines["https"] == "200 max-age=31536000; includeSubDomains; preload"
+    assert lines["cookie"] == "True"
