@@ -20,6 +20,11 @@ def require_environment(names=REQUIRED_ENVIRONMENT) -> dict[str, str]:
     return {name: os.environ[name] for name in names}
 
 
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in {"1", "true", "yes"}
+
+
 _env = require_environment()
 SECRET_KEY = _env["SECRET_KEY"]
 ALLOWED_HOSTS = [host.strip() for host in _env["ALLOWED_HOSTS"].split(",") if host.strip()]
@@ -39,4 +44,14 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
+# Sign-up confirmations through the municipality's mail server.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# STARTTLS on the submission port unless told otherwise; EMAIL_USE_SSL=true for port 465.
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", default=False)
+EMAIL_USE_TLS = not EMAIL_USE_SSL and env_flag("EMAIL_USE_TLS", default=True)
+# A slow mail server must not hold a sign-up (and a gunicorn worker) for long.
+EMAIL_TIMEOUT = 10
