@@ -26,6 +26,7 @@ from wagtail.search import index
 
 from faxeif.cache import cached_data, changes_at, depends_on, invalidate
 from pages.models import BasePage, public_q
+from pages.pagination import page_links
 
 from . import ical
 from .dates import DANISH_TIME, danish_moment, danish_period
@@ -138,22 +139,9 @@ class ActivityIndexPage(RoutablePageMixin, BasePage):
                 }
                 for value, label in [("", "Alle"), *ActivityType.choices]
             ],
-            page_links=[
-                {
-                    "number": number,
-                    "url": self.listing_url(request, activity_type, number),
-                    "is_current": number == listing.number,
-                }
-                if number != paginator.ELLIPSIS
-                else {"ellipsis": True}
-                for number in paginator.get_elided_page_range(
-                    listing.number, on_each_side=2, on_ends=1
-                )
-            ],
-            previous_url=listing.has_previous()
-            and self.listing_url(request, activity_type, listing.previous_page_number()),
-            next_url=listing.has_next()
-            and self.listing_url(request, activity_type, listing.next_page_number()),
+            pagination=page_links(
+                listing, lambda number: self.listing_url(request, activity_type, number)
+            ),
             calendar_url=self.calendar_url(request),
         )
         return context

@@ -26,6 +26,7 @@ from wagtail.search import index
 from faxeif.cache import cached_data, depends_on
 
 from .blocks import BodyBlock
+from .pagination import page_links
 
 
 def restricted_paths() -> list[str]:
@@ -454,7 +455,9 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             current_tag=current_tag,
             stories=prepare_story_cards(page_of_stories),
             page_of_stories=page_of_stories,
-            pagination=_pagination(page_of_stories, current_tag, self.get_url(request)),
+            pagination=page_links(
+                page_of_stories, _story_page_url(current_tag, self.get_url(request))
+            ),
         )
         return context
 
@@ -502,9 +505,9 @@ def _page_of(stories, number: str, per_page: int) -> PaginatorPage:
     return PaginatorPage(rows, number, paginator)
 
 
-def _pagination(page_of_stories, current_tag, base_url: str) -> dict:
-    """Links to the previous, next and numbered pages (None for a gap), keeping the tag filter;
-    the first page has no side parameter, so each page has one address."""
+def _story_page_url(current_tag, base_url: str):
+    """A page of the stories, keeping the tag filter; the first page has no side parameter, so
+    each page has one address."""
 
     def url(number):
         query = {"tag": current_tag.slug} if current_tag else {}
@@ -512,13 +515,4 @@ def _pagination(page_of_stories, current_tag, base_url: str) -> dict:
             query["side"] = number
         return f"{base_url}?{urlencode(query)}" if query else base_url
 
-    paginator = page_of_stories.paginator
-    number, gap = page_of_stories.number, paginator.ELLIPSIS
-    return {
-        "previous": url(number - 1) if page_of_stories.has_previous() else None,
-        "next": url(number + 1) if page_of_stories.has_next() else None,
-        "pages": [
-            {"number": n, "url": url(n), "current": n == number} if n != gap else None
-            for n in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
-        ],
-    }
+    return url

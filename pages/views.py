@@ -15,6 +15,7 @@ from wagtail.models import Page
 from faxeif.cache import PAGES, depends_on
 
 from .models import SiteSettings, public_q
+from .pagination import page_links
 
 
 def accessibility_statement(request):
@@ -84,7 +85,7 @@ def search(request):
             "too_long": too_long,
             "max_length": SEARCH_MAX_LENGTH,
             "results": results,
-            "pagination": search_pagination(query, results) if results else None,
+            "pagination": page_links(results, search_page_url(query)) if results else None,
         },
     )
     # Results change with every publish anywhere, and only then.
@@ -92,21 +93,11 @@ def search(request):
     return response
 
 
-def search_pagination(query: str, results) -> dict:
+def search_page_url(query: str):
     def url(number):
         return "?" + urlencode({"q": query, "side": number})
 
-    paginator = results.paginator
-    return {
-        "previous": url(results.previous_page_number()) if results.has_previous() else None,
-        "next": url(results.next_page_number()) if results.has_next() else None,
-        "pages": [
-            None
-            if number == Paginator.ELLIPSIS
-            else {"number": number, "url": url(number), "current": number == results.number}
-            for number in paginator.get_elided_page_range(results.number, on_each_side=2)
-        ],
-    }
+    return url
 
 
 class PageSitemap(Sitemap):
