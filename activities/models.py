@@ -375,6 +375,7 @@ class ActivityPage(RoutablePageMixin, BasePage):
                 "form": form,
                 "signup": state,
                 "retention_days": settings.SIGNUP_RETENTION_DAYS,
+                "breadcrumb_title": "Tilmelding",
             },
         )
         add_never_cache_headers(response)
@@ -388,7 +389,8 @@ class ActivityPage(RoutablePageMixin, BasePage):
             request,
             template="activities/signup_thanks_page.html",
             context_overrides={
-                "registration": SignUp.from_receipt(request.GET.get("kvittering", ""), self)
+                "registration": SignUp.from_receipt(request.GET.get("kvittering", ""), self),
+                "breadcrumb_title": "Kvittering",
             },
         )
         # It shows the visitor's own sign-up: never kept in any cache.

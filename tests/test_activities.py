@@ -340,6 +340,22 @@ def test_sign_up_form_lives_on_its_own_address_and_is_never_cached(client, temad
 
 
 @pytest.mark.django_db
+def test_the_sign_up_steps_have_their_own_breadcrumb_after_the_activity(client, temadag):
+    for url, step in [(temadag.signup_url(), "Tilmelding"), (temadag.thanks_url(), "Kvittering")]:
+        crumbs = soup(client.get(url)).select_one("nav.breadcrumbs")
+        assert [li.get_text(strip=True) for li in crumbs.find_all("li")] == [
+            "Forside",
+            "Aktiviteter",
+            "Temadag om samskabelse",
+            step,
+        ]
+        assert crumbs.find_all("a")[-1]["href"] == temadag.url
+        assert crumbs.select_one("[aria-current='page']").get_text() == step
+    activity = soup(client.get(temadag.url)).select_one("nav.breadcrumbs [aria-current='page']")
+    assert activity.get_text() == "Temadag om samskabelse"
+
+
+@pytest.mark.django_db
 def test_sign_ups_take_the_seats_then_go_on_the_waiting_list(client, temadag):
     for n in range(3):
         response = sign_up(client, temadag, email=f"person{n}@faxekommune.dk", name=f"Person {n}")

@@ -44,6 +44,9 @@ def main_menu(context):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
+    """The trail from the home page to the current page. On a page's own sub-pages (an
+    activity's sign-up form) the context names the current step (`breadcrumb_title`), and the
+    page itself becomes a link."""
     page = context.get("page")
     root = site_root(context["request"])
     if page is None or root is None or page.depth <= root.depth:
@@ -53,4 +56,6 @@ def breadcrumbs(context):
     else:
         ancestors = list(page.get_ancestors().filter(depth__gte=root.depth))
     depends_on(*(f"page:{ancestor.pk}" for ancestor in ancestors))
-    return {"ancestors": ancestors, "page": page}
+    if step := context.get("breadcrumb_title"):
+        return {"ancestors": [*ancestors, page], "current": step}
+    return {"ancestors": ancestors, "current": page.title}
