@@ -1,6 +1,6 @@
 """Servers that end-to-end tests start: the site served by gunicorn with gunicorn.conf.py, as
 production serves it, from a database and folders of its own; and control of the throwaway
-PostgreSQL server that scripts/with_postgres.sh started for the PostgreSQL pass."""
+PostgreSQL server that scripts/with_postgres.sh started (the PostgreSQL pass, make soak)."""
 
 import os
 import pwd
@@ -115,6 +115,11 @@ class ThrowawayPostgres:
         """Start again and wait until it accepts connections."""
         log = self.socket_dir / "log"
         self._pg_ctl("-l", str(log), "-w", "-t", "60", "-o", self.options, "start")
+
+    def restart(self) -> None:
+        """Stop at once and start again with the same options (pg_ctl keeps them)."""
+        log = self.socket_dir / "log"
+        self._pg_ctl("-l", str(log), "-m", "fast", "-w", "-t", "60", "restart")
 
     def create_database(self, name: str) -> str:
         """A new empty database in the cluster; its DATABASE_URL."""
