@@ -93,10 +93,16 @@ class ThrowawayPostgres:
     as the cluster's owner (initdb refuses root)."""
 
     def __init__(self):
-        self.socket_dir = Path(os.environ["PGHOST"])
+        self.socket_dir = Path(os.environ.get("PGHOST") or "/nonexistent")
         self.data_dir = self.socket_dir / "data"
+        opts = self.data_dir / "postmaster.opts"
+        if not opts.exists():
+            raise RuntimeError(
+                "This needs the throwaway PostgreSQL of scripts/with_postgres.sh (PGHOST): it "
+                "stops and restarts the server, which no shared database may be put through."
+            )
         # postmaster.opts: the server binary and its arguments, each in double quotes.
-        server, *args = shlex.split((self.data_dir / "postmaster.opts").read_text())
+        server, *args = shlex.split(opts.read_text())
         self.pg_ctl = str(Path(server).parent / "pg_ctl")
         self.options = shlex.join(_without_data_dir(args))
 

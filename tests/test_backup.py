@@ -100,7 +100,9 @@ def manage(env, *args) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.django_db(transaction=True)  # committed, so that pg_dump's own connection sees it
+# Committed, so that pg_dump's own connection sees it; the rows of the data migrations (groups,
+# the root page) are put back afterwards for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_into_an_empty_database_and_media_folder(seeded, tmp_path, empty_database):
     build_content(seeded)
     before = snapshot()
