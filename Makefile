@@ -23,7 +23,7 @@ export HOST PORT
 DEV_SETTINGS  := faxeif.settings.dev
 TEST_SETTINGS := faxeif.settings.test
 
-.PHONY: help venv run lint test fmt clean bench
+.PHONY: help venv run lint test fmt clean bench soak
 
 help: ## List the targets
 	@echo "Targets:"
@@ -88,6 +88,11 @@ fmt: $(STAMP) ## Fix what ruff can, format Python (ruff) and templates (djhtml)
 # Needs wrk and nginx (Debian: apt-get install wrk nginx-light). Takes about 5 minutes.
 bench: $(STAMP) ## Benchmark the production setup: throughput, latency, memory, targets
 	bash scripts/bench/run.sh
+
+# A throwaway PostgreSQL (required) and wrk. SOAK_DURATION seconds of load (default 60), about
+# 2 minutes in all.
+soak: $(STAMP) ## Load with a killed worker and a PostgreSQL restart: errors, and no lost saves
+	bash scripts/soak/run.sh
 
 clean: ## Remove .venv, collected static files and caches (keeps var/ and media/)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -6,7 +6,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from faxeif.views import healthz
 from pages.views import PageSitemap, accessibility_statement, robots_txt, search
+
+# A database outage answers the static 503 page; every other error the 500 page.
+handler500 = "faxeif.views.server_error"
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +19,7 @@ urlpatterns = [
     path("soeg/", search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
 ]
 
 

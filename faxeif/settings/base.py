@@ -103,6 +103,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Outages (faxeif/views.py answers them with a 503 page). A database that does not answer must
+# cost a request seconds, not minutes: libpq's connect_timeout (2 s is its minimum). On SQLite, a
+# connection per request: a kept connection goes on using the file it opened, so a database file
+# that is replaced (restored from a backup) or goes missing would go unnoticed by the running
+# workers. Opening the file is cheap; SQLite has no server to connect to.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,14 +4,11 @@ and Debian's Chromium driven by Playwright (never a downloaded browser)."""
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.servers import manage, site_env, start_gunicorn, stop_gunicorn
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -37,12 +34,6 @@ def require(condition: bool, what: str) -> None:
     pytest.skip(f"{what} is missing")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def site_database_url(tmp: Path) -> str:
     # On the PostgreSQL pass, the throwaway server's own database (pytest-django uses a separate
     # test_ database); else a SQLite file of the served site's own.
@@ -50,64 +41,20 @@ def site_database_url(tmp: Path) -> str:
     return url if url.startswith("postgres") else f"sqlite:///{tmp / 'site.sqlite3'}"
 
 
-def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the site's server exited with {server.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the site did not answer at {url} within {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory):
     """Base URL and page URLs of the site, served by gunicorn as `make run` serves it."""
     tmp = tmp_path_factory.mktemp("served-site")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "faxeif.settings.test",
-        "DATABASE_URL": site_database_url(tmp),
-        "MEDIA_ROOT": str(tmp / "media"),
-        "CACHE_DIR": str(tmp / "cache"),
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-
-    manage("migrate", "--noinput")
-    prepared = manage("shell", "-c", "from tests.browser.site import prepare; prepare()")
+    env = site_env(tmp, site_database_url(tmp))
+    manage(env, "migrate", "--noinput")
+    prepared = manage(env, "shell", "-c", "from tests.browser.site import prepare; prepare()")
     urls = json.loads(prepared.strip().splitlines()[-1])
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config=gunicorn.conf.py",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--log-level=warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
-    base_url = f"http://127.0.0.1:{port}"
+    server, base_url = start_gunicorn(env)
     try:
-        wait_until_serving(base_url + "/", server)
         yield {"base_url": base_url, "urls": urls}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_gunicorn(server)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,55 @@
+"""Views of the site as a whole: its health check and its answer to errors."""
+
+import logging
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.defaults import server_error as django_server_error
+
+logger = logging.getLogger(__name__)
+
+# Seconds a visitor's browser or a monitor should wait before it asks again while the database
+# is down: long enough not to pile requests on a recovering database, short enough that a
+# restarted PostgreSQL is noticed soon.
+RETRY_AFTER = 30
+# The errors of a database that cannot be reached or is shutting down (and SQLite's locked or
+# missing file). Not IntegrityError or ProgrammingError: those are bugs, answered with the 500 page.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+@never_cache
+def healthz(request):
+    """For the load balancer and monitoring: 200 when the database answers a trivial query,
+    503 when it does not. Plain text, never cached, sets no cookie."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.warning("Health check: the database does not answer: %s", error)
+        return unavailable("database unavailable\n", content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """handler500: an error caused by the database being unavailable (stopped, restarting,
+    unreachable) answers the static 503 page with Retry-After; any other error the 500 page.
+    Either is rendered without context, so neither needs the database.
+
+    Django calls this while it handles the exception, from its view or from any middleware
+    (the session and authentication middleware read the database too), so sys.exc_info() says
+    what went wrong."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return unavailable(loader.get_template("503.html").render())
+    return django_server_error(request)
+
+
+def unavailable(content: str, **kwargs) -> HttpResponse:
+    response = HttpResponse(content, status=503, **kwargs)
+    response["Retry-After"] = str(RETRY_AFTER)
+    # Never stored anywhere, so the page is back as soon as the database is.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,158 @@
+"""Servers that end-to-end tests start: the site served by gunicorn with gunicorn.conf.py, as
+production serves it, from a database and folders of its own; and control of the throwaway
+PostgreSQL server that scripts/with_postgres.sh started (the PostgreSQL pass, make soak)."""
+
+import os
+import pwd
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def site_env(tmp: Path, database_url: str) -> dict:
+    """The environment of a served site whose database, uploads and cache are its own."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "faxeif.settings.test",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(tmp / "media"),
+        "CACHE_DIR": str(tmp / "cache"),
+    }
+
+
+def manage(env: dict, *args: str) -> str:
+    """Run a manage.py command for the served site; its standard output."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the site's server exited with {server.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the site did not answer at {url} within {timeout} s")
+
+
+def start_gunicorn(env: dict, workers: int = 2, **popen) -> tuple[subprocess.Popen, str]:
+    """gunicorn with gunicorn.conf.py on a free loopback port, once it answers; its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "--config=gunicorn.conf.py",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            "--log-level=warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        **popen,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base_url + "/", server)
+    except RuntimeError:
+        stop_gunicorn(server)
+        raise
+    return server, base_url
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+class ThrowawayPostgres:
+    """The server of scripts/with_postgres.sh: its cluster is in $PGHOST/data and it was
+    started with the options in postmaster.opts (the socket folder, no TCP). As root, it runs
+    as the cluster's owner (initdb refuses root)."""
+
+    def __init__(self):
+        self.socket_dir = Path(os.environ.get("PGHOST") or "/nonexistent")
+        self.data_dir = self.socket_dir / "data"
+        opts = self.data_dir / "postmaster.opts"
+        if not opts.exists():
+            raise RuntimeError(
+                "This needs the throwaway PostgreSQL of scripts/with_postgres.sh (PGHOST): it "
+                "stops and restarts the server, which no shared database may be put through."
+            )
+        # postmaster.opts: the server binary and its arguments, each in double quotes.
+        server, *args = shlex.split(opts.read_text())
+        self.pg_ctl = str(Path(server).parent / "pg_ctl")
+        self.options = shlex.join(_without_data_dir(args))
+
+    def _pg_ctl(self, *args: str) -> None:
+        command = [self.pg_ctl, "-D", str(self.data_dir), *args]
+        owner = self.data_dir.stat().st_uid
+        if os.geteuid() == 0 and owner != 0:
+            command = ["runuser", "-u", pwd.getpwuid(owner).pw_name, "--", *command]
+        subprocess.run(command, cwd="/", check=True, capture_output=True, timeout=60)
+
+    def stop(self) -> None:
+        """Stop at once, as a crash or an operator would: every session is ended."""
+        self._pg_ctl("-m", "fast", "-w", "stop")
+
+    def start(self) -> None:
+        """Start again and wait until it accepts connections."""
+        log = self.socket_dir / "log"
+        self._pg_ctl("-l", str(log), "-w", "-t", "60", "-o", self.options, "start")
+
+    def restart(self) -> None:
+        """Stop at once and start again with the same options (pg_ctl keeps them)."""
+        log = self.socket_dir / "log"
+        self._pg_ctl("-l", str(log), "-m", "fast", "-w", "-t", "60", "restart")
+
+    def create_database(self, name: str) -> str:
+        """A new empty database in the cluster; its DATABASE_URL."""
+        self._sql(f'CREATE DATABASE "{name}"')
+        return os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
+
+    def drop_database(self, name: str) -> None:
+        self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _sql(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(dbname="postgres", autocommit=True) as connection:
+            connection.execute(statement)
+
+
+def _without_data_dir(args: list[str]) -> list[str]:
+    kept, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "-D":
+            skip = True
+        else:
+            kept.append(arg)
+    return kept
+
+
+def on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")

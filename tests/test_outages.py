@@ -1,0 +1,178 @@
+"""The site when its database fails: /healthz says so, cached pages go on, everything else gets
+a Danish 503 page at once, and the site recovers by itself when the database is back."""
+
+import shutil
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from django.db import connections
+
+from tests.servers import (
+    ThrowawayPostgres,
+    manage,
+    on_postgres,
+    site_env,
+    start_gunicorn,
+    stop_gunicorn,
+)
+
+UNAVAILABLE = "Siden er midlertidigt utilgængelig"
+CACHED_PAGE = "/baggrund/"
+UNCACHED_PAGE = "/faser/"
+
+
+def get(url: str, cookie: str = "") -> tuple[int, dict, str, float]:
+    """Status, headers, text and seconds taken, as a browser or monitor sees them."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status, headers, body = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, headers, body = error.code, error.headers, error.read()
+    return status, headers, body.decode(), time.monotonic() - started
+
+
+def test_healthz_answers_ok_as_plain_text_never_cached_without_cookies(client, db):
+    for _ in range(2):
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.content == b"ok\n"
+        assert response["Content-Type"].startswith("text/plain")
+        assert "no-store" in response["Cache-Control"]
+        assert response.get("X-Cache") != "HIT"
+        assert not response.cookies
+
+
+SESSION_FOR_AN_EDITOR = """
+from django.contrib.auth.models import Group, User
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+user = User.objects.create_user("procesleder", password="outage-test-kodeord-42")
+user.groups.add(Group.objects.get(name="Procesleder"))
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+class SqliteOutage:
+    """The database file goes missing: moved away, with a folder in its place (SQLite would
+    otherwise create a new empty database at the address)."""
+
+    def __init__(self, tmp):
+        self.path = tmp / "site.sqlite3"
+        self.away = tmp / "site.sqlite3.away"
+        self.url = f"sqlite:///{self.path}"
+
+    @property
+    def stopped(self) -> bool:
+        return self.away.exists()
+
+    def stop(self):
+        self.path.rename(self.away)
+        self.path.mkdir()
+
+    def start(self):
+        self.path.rmdir()
+        self.away.rename(self.path)
+
+    def remove(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class PostgresOutage:
+    """The whole throwaway PostgreSQL server stops, the test suite's own database with it."""
+
+    def __init__(self, tmp):
+        self.server = ThrowawayPostgres()
+        self.name = f"outage_{uuid.uuid4().hex[:8]}"
+        self.url = self.server.create_database(self.name)
+        self.stopped = False
+
+    def stop(self):
+        self.stopped = True
+        self.server.stop()
+
+    def start(self):
+        self.server.start()
+        self.stopped = False
+
+    def remove(self):
+        self.server.drop_database(self.name)
+
+
+@pytest.fixture
+def outage(tmp_path, django_db_blocker):
+    database = PostgresOutage(tmp_path) if on_postgres() else SqliteOutage(tmp_path)
+    try:
+        yield database
+    finally:
+        if database.stopped:
+            database.start()
+        # The test suite's own connection died with the server: the next test opens a new one.
+        with django_db_blocker.unblock():
+            connections.close_all()
+        database.remove()
+
+
+def test_database_outage_cached_pages_stay_the_rest_is_a_quick_503_and_the_site_recovers(
+    tmp_path, outage
+):
+    env = site_env(tmp_path, outage.url)
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_content")
+    session_key = manage(env, "shell", "-c", SESSION_FOR_AN_EDITOR).strip().splitlines()[-1]
+    editor = f"sessionid={session_key}"
+    log = open(tmp_path / "gunicorn.log", "wb")
+    server, base = start_gunicorn(env, stdout=log, stderr=log)
+    try:
+        # Before: the page is cached; /healthz and the editor's admin answer.
+        assert get(base + CACHED_PAGE)[0] == 200
+        assert get(base + CACHED_PAGE)[1]["X-Cache"] == "HIT"
+        assert get(base + "/healthz")[:3:2] == (200, "ok\n")
+        assert get(base + "/admin/", editor)[0] == 200
+
+        outage.stop()
+        try:
+            during = {
+                "cached": get(base + CACHED_PAGE),
+                "uncached": get(base + UNCACHED_PAGE),
+                "healthz": get(base + "/healthz"),
+                "editor": get(base + "/admin/", editor),
+                "uncached again": get(base + UNCACHED_PAGE),
+            }
+        finally:
+            outage.start()
+
+        status, headers, text, _ = during.pop("cached")
+        assert (status, headers["X-Cache"]) == (200, "HIT")
+        assert "Baggrund" in text
+        status, headers, text, seconds = during.pop("healthz")
+        assert status == 503 and seconds < 1
+        assert headers["Retry-After"].isdigit()
+        assert headers["Content-Type"].startswith("text/plain")
+        for what, (status, headers, text, seconds) in during.items():
+            assert status == 503, what
+            assert seconds < 1, what
+            assert headers["Retry-After"].isdigit(), what
+            assert "no-store" in headers["Cache-Control"], what
+            assert UNAVAILABLE in text, what
+            assert 'lang="da"' in text, what
+            assert "Traceback" not in text, what
+
+        # After: the same gunicorn, no restart; every worker finds the database again.
+        for _ in range(4):
+            assert get(base + UNCACHED_PAGE)[0] == 200
+            assert get(base + "/healthz")[:3:2] == (200, "ok\n")
+            assert get(base + "/admin/", editor)[0] == 200
+        assert server.poll() is None
+    finally:
+        stop_gunicorn(server)
+        log.close()
