@@ -116,6 +116,7 @@ def test_phase_index_shows_a_timeline_in_time_order(client, seeded):
     assert page.select(".timeline__period")[0].get_text() == "Fra 2014"
 
 
+@pytest.mark.django_db
 def test_phase_period_reads_as_visitors_expect():
     phase = PhasePage(start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2016, 6, 1))
     assert phase.period == "2015–2016"
