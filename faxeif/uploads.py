@@ -19,6 +19,7 @@ import re
 import zipfile
 
 from django import forms
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models.signals import pre_save
 from PIL import Image as PILImage
@@ -105,6 +106,12 @@ class DocumentForm(BaseDocumentForm):
     """Wagtail's document form, which also refuses a file whose content is not what its
     extension says. The error sits on the file field, so the multiple uploader refuses the
     file at once instead of keeping it for a second step."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            allowed = ", ".join(settings.WAGTAILDOCS_EXTENSIONS).upper()
+            self.fields["file"].help_text += f" Tilladte filtyper: {allowed}."
 
     def clean_file(self):
         file = self.cleaned_data.get("file")

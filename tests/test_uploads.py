@@ -189,6 +189,13 @@ def test_an_oversized_document_is_refused_in_danish(procesleder_client, add, set
     assert not Document.objects.exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["wagtaildocs:add", "wagtaildocs:add_multiple"])
+def test_the_upload_forms_tell_which_documents_are_allowed(procesleder_client, view):
+    page = text_of(procesleder_client.get(reverse(view)), "main")
+    assert "Maksimal filstørrelse: 20,0 MB. Tilladte filtyper: PDF, DOCX, XLSX, PPTX, ODT." in page
+
+
 # Images
 
 
