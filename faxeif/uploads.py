@@ -212,19 +212,25 @@ def strip_metadata_on_save(sender, instance, update_fields=None, **kwargs):
     pre_save hook covers them all; a form base (WAGTAILIMAGES_IMAGE_FORM_BASE) would miss the
     uploader's second step, and a custom image model would mean a migration of every image
     reference for one function."""
-    if not _has_new_file(instance, update_fields):
-        return
-    with instance.open_file() as file:
+    if _has_new_file(instance, update_fields):
+        store_without_metadata(instance)
+
+
+def store_without_metadata(image) -> bool:
+    """Put the image's file without its metadata in its place (not saving the image itself);
+    False when it had none."""
+    with image.open_file() as file:
         clean = strip_image_metadata(file.read())
     if clean is None:
-        return
-    replaced = instance.file.name if instance.file._committed else None
+        return False
+    replaced = image.file.name if image.file._committed else None
     # Saving through the field sets width and height anew (a turned photo swaps them).
-    name = os.path.basename(instance.file.name)
-    instance.file.save(name, ContentFile(clean, name=name), save=False)
+    name = os.path.basename(image.file.name)
+    image.file.save(name, ContentFile(clean, name=name), save=False)
     if replaced:
-        instance.file.storage.delete(replaced)
-    instance._set_image_file_metadata()  # size and hash of what is stored now
+        image.file.storage.delete(replaced)
+    image._set_image_file_metadata()  # size and hash of what is stored now
+    return True
 
 
 def connect_metadata_stripping():

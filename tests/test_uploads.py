@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image as PILImage
 from PIL import ImageCms, PngImagePlugin
@@ -395,3 +396,36 @@ def test_the_multiple_uploaders_second_step_strips_too(procesleder_client, proce
     # The file as first stored (with its metadata) is gone from the originals' folder.
     folder = image.file.storage.path("original_images")
     assert os.listdir(folder) == [os.path.basename(image.file.name)]
+
+
+@pytest.mark.django_db
+def test_images_uploaded_before_can_be_cleaned_by_a_command(client, image):
+    """An image stored before metadata was removed at upload: its file and a rendition carry
+    the phone's EXIF. manage.py strip_image_metadata cleans both."""
+    photo = image_bytes("JPEG", exif=camera_exif())
+    with open(image.file.path, "wb") as file:
+        file.write(photo)
+    image.width, image.height, image.focal_point_x = 40, 20, 30
+    image.save(update_fields=["width", "height", "focal_point_x"])
+    old = image.get_rendition("width-10")
+    with old.file.open() as file:
+        assert b"Fairphone" in file.read()
+
+    out = io.StringIO()
+    call_command("strip_image_metadata", stdout=out)
+    assert out.getvalue() == "Metadata removed from 1 image(s).\n"
+
+    image.refresh_from_db()
+    raw = b"".join(client.get(image.file.url).streaming_content)
+    picture = PILImage.open(io.BytesIO(raw))
+    assert_no_metadata(picture, raw)
+    assert_upright(picture)
+    assert (image.width, image.height, image.focal_point_x) == (20, 40, None)
+    assert image.file_size == len(raw) and image.file_hash == hashlib.sha1(raw).hexdigest()
+    assert not image.renditions.filter(pk=old.pk).exists()
+    rendition = image.get_rendition("width-10")
+    raw = b"".join(client.get(rendition.url).streaming_content)
+    assert_no_metadata(PILImage.open(io.BytesIO(raw)), raw)
+
+    call_command("strip_image_metadata", stdout=out)
+    assert out.getvalue().endswith("Metadata removed from 0 image(s).\n")
