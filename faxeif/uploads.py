@@ -96,7 +96,7 @@ def content_matches_extension(file, extension: str) -> bool:
         return True
     # A file that cannot be read as its kind (not a zip, a broken or encrypted one, a part
     # missing, text that is not UTF-8) is not that kind, whatever went wrong inside.
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
     finally:
         file.seek(0)
