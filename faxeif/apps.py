@@ -9,5 +9,7 @@ class FaxeifConfig(AppConfig):
 
     def ready(self):
         from faxeif.cache import connect_invalidation
+        from faxeif.uploads import connect_metadata_stripping
 
         connect_invalidation()
+        connect_metadata_stripping()

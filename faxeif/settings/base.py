@@ -212,6 +212,11 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+# Uploads (faxeif/uploads.py): raster images only (no SVG, which can carry scripts), at most
+# 40 megapixels (all frames together), so a rendition never has to decode a giant; a document's
+# content must be what its extension says.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "faxeif.uploads.DocumentForm"
 # Nothing phones home: no update check, no Gravatar look-ups for editors' avatars.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
