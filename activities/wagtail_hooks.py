@@ -7,11 +7,26 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import SignUp
 
+# A cell that starts with one of these is read as a formula by spreadsheet programs; a visitor
+# could type one into the sign-up form (CSV injection). Wagtail guards its Excel export, not CSV.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value):
+    """A CSV cell that a spreadsheet shows as the text typed, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 class SignUpIndexView(IndexView):
     def get_base_queryset(self):
         # Each row names its activity: fetch them in the same query.
         return super().get_base_queryset().select_related("activity")
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        return as_text(value) if export_format == self.FORMAT_CSV else value
 
 
 class SignUpViewSet(ModelViewSet):

