@@ -31,3 +31,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# Logins: superusers and Procesleder members must set up two-factor authentication. The front
+# server in front of gunicorn (one, unless TRUSTED_PROXY_COUNT says more) must append the
+# client's address to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for), so that failed logins
+# are counted per visitor and not for the front server's own address.
+FAXEIF_REQUIRE_2FA = True
+FAXEIF_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
