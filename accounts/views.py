@@ -74,19 +74,21 @@ class TwoFactorView(WagtailAdminTemplateMixin, FormView):
         user = self.request.user
         context["enabled"] = two_factor.has_two_factor(user)
         context["required"] = two_factor.must_use_two_factor(user)
-        if not context["enabled"]:
-            device = two_factor.pending_app_device(user)
-            context["qr_code"] = two_factor.qr_code_svg(device)
-            context["secret"] = two_factor.secret_text(device)
+        # Also when enabled: a new phone is set up the same way, and replaces the old one.
+        device = two_factor.pending_app_device(user)
+        context["qr_code"] = two_factor.qr_code_svg(device)
+        context["secret"] = two_factor.secret_text(device)
         return context
 
     def post(self, request, *args, **kwargs):
-        if two_factor.has_two_factor(request.user):
+        if "action" in request.POST and two_factor.has_two_factor(request.user):
             return self.manage(request)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        device = two_factor.pending_app_device(self.request.user)
+        user = self.request.user
+        replacing = two_factor.has_two_factor(user)
+        device = two_factor.pending_app_device(user)
         if not device.verify_is_allowed()[0]:
             form.add_error("code", THROTTLED)
             return self.form_invalid(form)
@@ -95,7 +97,10 @@ class TwoFactorView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         codes = two_factor.confirm_app_device(device)
         otp_login(self.request, device)
-        messages.success(self.request, "To-trinsbekræftelse er slået til.")
+        messages.success(
+            self.request,
+            "Den nye telefon er sat op." if replacing else "To-trinsbekræftelse er slået til.",
+        )
         return self.show_backup_codes(codes)
 
     def manage(self, request):

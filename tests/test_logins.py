@@ -159,6 +159,14 @@ def test_an_editor_session_ends_after_eight_hours_or_with_the_browser(client, pr
 
 
 @pytest.mark.django_db
+def test_remember_me_keeps_the_session_for_eight_hours_only(client, procesleder):
+    response = client.post(
+        "/admin/login/", {"username": "procesleder", "password": PASSWORD, "remember": "on"}
+    )
+    assert response.cookies["sessionid"]["max-age"] == 8 * 60 * 60
+
+
+@pytest.mark.django_db
 def test_a_short_password_is_refused_in_danish(procesleder_client, procesleder):
     account_page = procesleder_client.get("/admin/account/").text
     form = querydict_from_html(account_page)

@@ -5,9 +5,11 @@ for superusers and the Procesleder group."""
 import re
 from base64 import b32decode
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -157,3 +159,21 @@ def test_when_required_superusers_too_but_not_other_editors(client, settings, dj
 def test_without_the_requirement_nobody_is_sent_to_setup(procesleder_client, settings):
     settings.FAXEIF_REQUIRE_2FA = False
     assert opens_admin(procesleder_client)
+
+
+@pytest.mark.django_db
+def test_a_lost_phone_is_replaced_with_a_code_from_an_administrator(client, procesleder, app_key):
+    out = StringIO()
+    call_command("addstatictoken", "procesleder", stdout=out)
+    log_in(client)
+    client.post(VERIFY_URL, {"code": out.getvalue().strip()})
+    assert opens_admin(client)
+
+    page = client.get(SETUP_URL).text
+    assert "Ny telefon" in page
+    new_key = b32decode(
+        re.search(r"Nøgle: <code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
+    )
+    replaced = client.post(SETUP_URL, {"code": app_code(new_key)})
+    assert "Den nye telefon er sat op" in replaced.text
+    assert TOTPDevice.objects.get(user=procesleder, confirmed=True).bin_key == new_key != app_key
