@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
@@ -46,9 +47,10 @@ def app_key(procesleder, backup_codes):
 
 def a_moment_later():
     """After a wrong code django-otp accepts none for a second: let the second pass."""
-    for device in TOTPDevice.objects.all():
-        device.throttling_failure_timestamp -= timedelta(seconds=2)
-        device.save()
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.exclude(throttling_failure_timestamp=None):
+            device.throttling_failure_timestamp -= timedelta(seconds=2)
+            device.save()
 
 
 def opens_admin(client, path="/admin/") -> bool:
@@ -177,3 +179,36 @@ def test_a_lost_phone_is_replaced_with_a_code_from_an_administrator(client, proc
     replaced = client.post(SETUP_URL, {"code": app_code(new_key)})
     assert "Den nye telefon er sat op" in replaced.text
     assert TOTPDevice.objects.get(user=procesleder, confirmed=True).bin_key == new_key != app_key
+
+
+@pytest.mark.django_db
+def test_new_backup_codes_replace_the_old_ones(client, procesleder, backup_codes):
+    log_in(client)
+    client.post(VERIFY_URL, {"code": backup_codes[0]})
+    page = client.post(SETUP_URL, {"action": "new_backup_codes"})
+    new_codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", page.text)
+    assert len(new_codes) == 10
+    client.post("/admin/logout/")
+    log_in(client)
+    refused = client.post(VERIFY_URL, {"code": backup_codes[1]})
+    assert WRONG_CODE in refused.text
+    a_moment_later()
+    client.post(VERIFY_URL, {"code": new_codes[0]})
+    assert opens_admin(client)
+
+
+@pytest.mark.django_db
+def test_only_editors_who_need_not_use_it_can_switch_it_off(
+    client, procesleder, backup_codes, settings
+):
+    settings.FAXEIF_REQUIRE_2FA = True
+    log_in(client)
+    client.post(VERIFY_URL, {"code": backup_codes[0]})
+    assert "Slå to-trinsbekræftelse fra" not in client.get(SETUP_URL).text
+    client.post(SETUP_URL, {"action": "disable"})
+    assert two_factor.has_two_factor(procesleder)
+
+    settings.FAXEIF_REQUIRE_2FA = False
+    client.post(SETUP_URL, {"action": "disable"})
+    assert not two_factor.has_two_factor(procesleder)
+    assert opens_admin(client)
