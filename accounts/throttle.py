@@ -37,7 +37,9 @@ def client_ip(request) -> str:
     """The visitor's address. Behind FAXEIF_PROXY_COUNT front servers, each of which appends the
     address it was contacted from to X-Forwarded-For, that is the entry the outermost of them
     added: counting from the right, as entries further left are whatever the client sent."""
-    remote_addr = request.META.get("REMOTE_ADDR", "")
+    # Empty when gunicorn listens on a Unix socket: then the front server's header is the only
+    # address there is, and without one all such requests share the unspecified address.
+    remote_addr = request.META.get("REMOTE_ADDR") or "0.0.0.0"
     proxies = settings.FAXEIF_PROXY_COUNT
     if not proxies:
         return remote_addr

@@ -19,6 +19,13 @@ WRONG_CODE = "Koden er forkert eller udløbet. Prøv igen med den kode, appen vi
 THROTTLED = "For mange forkerte koder. Vent et øjeblik, og prøv så igen."
 
 
+def mark_verified(request, device) -> None:
+    """This session has given the second factor; it gets a new key, as at a login, so that a
+    session key seen before this moment does not carry the new trust."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 class VerifyView(FormView):
     """The second step of signing in: a code from the app or a backup code."""
 
@@ -39,7 +46,7 @@ class VerifyView(FormView):
         if device is None:
             form.add_error("code", WRONG_CODE)
             return self.form_invalid(form)
-        otp_login(self.request, device)
+        mark_verified(self.request, device)
         return redirect(self.next_url())
 
     def next_url(self) -> str:
@@ -96,7 +103,7 @@ class TwoFactorView(WagtailAdminTemplateMixin, FormView):
             form.add_error("code", WRONG_CODE)
             return self.form_invalid(form)
         codes = two_factor.confirm_app_device(device)
-        otp_login(self.request, device)
+        mark_verified(self.request, device)
         messages.success(
             self.request,
             "Den nye telefon er sat op." if replacing else "To-trinsbekræftelse er slået til.",

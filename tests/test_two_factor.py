@@ -67,8 +67,10 @@ def test_after_the_password_the_admin_waits_for_the_app_code(client, app_key):
     page = client.get(response.url)
     assert "Bekræft, at det er dig" in page.text
 
+    session_before = client.cookies["sessionid"].value
     verified = client.post(VERIFY_URL, {"code": app_code(app_key), "next": "/admin/pages/"})
     assert verified.url == "/admin/pages/"
+    assert client.cookies["sessionid"].value != session_before  # as after a login
     assert opens_admin(client)
 
 
