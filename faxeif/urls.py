@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import password_reset
 from faxeif.views import healthz
 from pages.views import PageSitemap, accessibility_statement, robots_txt, search
 
@@ -13,6 +14,8 @@ from pages.views import PageSitemap, accessibility_statement, robots_txt, search
 handler500 = "faxeif.views.server_error"
 
 urlpatterns = [
+    # Wagtail's password reset, throttled; before the admin's URLs, so that it answers here.
+    path("admin/password_reset/", password_reset),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("was", accessibility_statement, name="accessibility_statement"),

@@ -8,9 +8,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def can_log_in(username, password):
+    """Whether the admin's login would accept these (axes needs the request it counts)."""
+    return authenticate(
+        RequestFactory().post("/admin/login/"), username=username, password=password
+    )
 
 
 def run_ensure_admin() -> str:
@@ -26,7 +34,7 @@ def test_ensure_admin_uses_the_given_name_and_password(monkeypatch, django_user_
     output = run_ensure_admin()
     assert "redaktion" in output
     assert "et-godt-kodeord-til-faxe" not in output
-    user = authenticate(username="redaktion", password="et-godt-kodeord-til-faxe")
+    user = can_log_in("redaktion", "et-godt-kodeord-til-faxe")
     assert user is not None and user.is_superuser
 
 
@@ -37,11 +45,33 @@ def test_ensure_admin_prints_a_generated_password_once(monkeypatch, django_user_
     output = run_ensure_admin()
     password = output.split("): ")[-1].strip()
     assert len(password) >= 12
-    assert authenticate(username="admin", password=password) is not None
+    assert can_log_in("admin", password) is not None
 
     second = run_ensure_admin()
     assert password not in second
     assert django_user_model.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_ensure_admin_neither_generates_nor_prints_a_password_in_production(
+    monkeypatch, settings, django_user_model
+):
+    settings.ENSURE_ADMIN_MAY_GENERATE_PASSWORD = False  # as production.py has it
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="ADMIN_PASSWORD.*createsuperuser"):
+        run_ensure_admin()
+    assert not django_user_model.objects.exists()
+
+    monkeypatch.setenv("ADMIN_PASSWORD", "et-godt-kodeord-til-faxe")
+    assert "Administrator created: admin" in run_ensure_admin()
+
+
+@pytest.mark.django_db
+def test_ensure_admin_refuses_a_weak_password(monkeypatch, django_user_model):
+    monkeypatch.setenv("ADMIN_PASSWORD", "admin1234")
+    with pytest.raises(CommandError, match="ADMIN_PASSWORD is too weak"):
+        run_ensure_admin()
+    assert not django_user_model.objects.exists()
 
 
 def test_production_settings_name_what_is_missing():

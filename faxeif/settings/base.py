@@ -1,6 +1,7 @@
 """Settings shared by every environment. Safe by default: no secrets, DEBUG off."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +18,7 @@ INSTALLED_APPS = [
     "pages",
     "contacts",
     "activities",
+    "accounts",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -32,6 +34,10 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,9 +60,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as axes asks: turns a locked-out login into its answer (accounts.throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "faxeif.urls"
@@ -123,6 +133,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Editors' logins (accounts/). Failed logins: django-axes locks a username from one address
+# after 5 failures for 15 minutes (the password-reset form is throttled the same way), counted
+# in the database so every worker sees them. The client's address is REMOTE_ADDR, or behind
+# FAXEIF_PROXY_COUNT front servers the entry the outermost one added to X-Forwarded-For.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts 15 minutes from the 5th failure; attempts while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+# No record of successful logins (addresses of editors kept for ever); failures expire.
+AXES_DISABLE_ACCESS_LOG = True
+FAXEIF_PROXY_COUNT = 0
+# Two-factor authentication (TOTP apps and backup codes, django-otp). When required, superusers
+# and the Procesleder group cannot use the admin until they have set it up.
+FAXEIF_REQUIRE_2FA = False
+OTP_TOTP_ISSUER = "Faxe i Fællesskab"
+# An editor's session ends after 8 hours, and when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# manage.py ensure_admin may create an administrator with a generated, printed password (make
+# run); production settings forbid it.
+ENSURE_ADMIN_MAY_GENERATE_PASSWORD = False
 
 # Danish for visitors and editors alike, in Danish time.
 LANGUAGE_CODE = "da"

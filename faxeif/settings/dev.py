@@ -30,3 +30,5 @@ WAGTAILADMIN_BASE_URL = (
 # No front server in front of gunicorn here, so Django serves uploaded images and documents.
 SERVE_MEDIA = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# make run prints a generated administrator password once, on a fresh database.
+ENSURE_ADMIN_MAY_GENERATE_PASSWORD = True

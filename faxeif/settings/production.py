@@ -55,3 +55,10 @@ EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", default=False)
 EMAIL_USE_TLS = not EMAIL_USE_SSL and env_flag("EMAIL_USE_TLS", default=True)
 # A slow mail server must not hold a sign-up (and a gunicorn worker) for long.
 EMAIL_TIMEOUT = 10
+
+# Logins: superusers and Procesleder members must set up two-factor authentication. The front
+# server in front of gunicorn (one, unless TRUSTED_PROXY_COUNT says more) must append the
+# client's address to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for), so that failed logins
+# are counted per visitor and not for the front server's own address.
+FAXEIF_REQUIRE_2FA = True
+FAXEIF_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))

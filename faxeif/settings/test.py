@@ -31,3 +31,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders: tests run without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# As in make run; tests of the production behaviour turn it off.
+ENSURE_ADMIN_MAY_GENERATE_PASSWORD = True

@@ -1,14 +1,17 @@
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
     help = (
         "Create an administrator when the site has none: user ADMIN_USER (default 'admin'), "
-        "password ADMIN_PASSWORD, else a generated one that is printed once."
+        "password ADMIN_PASSWORD, else (not in production) a generated one that is printed once."
     )
 
     def handle(self, *args, **options):
@@ -20,7 +23,18 @@ class Command(BaseCommand):
         password = os.environ.get("ADMIN_PASSWORD")
         generated = not password
         if generated:
+            if not settings.ENSURE_ADMIN_MAY_GENERATE_PASSWORD:
+                # A password printed to a deploy log is a password for whoever reads the log.
+                raise CommandError(
+                    "No administrator was created: these settings do not allow a generated "
+                    "password. Set ADMIN_PASSWORD (and ADMIN_USER), or run "
+                    "`manage.py createsuperuser` and type one."
+                )
             password = secrets.token_urlsafe(12)
+        try:
+            validate_password(password, User(username=username))
+        except ValidationError as error:
+            raise CommandError("ADMIN_PASSWORD is too weak: " + " ".join(error.messages)) from None
         User.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(self.style.SUCCESS(f"Administrator created: {username}"))
         if generated:

@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView
+from django_otp import login as otp_login
+from wagtail.admin.views.account import PasswordResetView as WagtailPasswordResetView
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from . import two_factor
+from .forms import CodeForm, SetupCodeForm
+from .throttle import allow_password_reset, reset_refused_message
+
+WRONG_CODE = "Koden er forkert eller udløbet. Prøv igen med den kode, appen viser nu."
+# django-otp slows down guessing: after each wrong code a device accepts none for a while (1, 2,
+# 4, ... seconds).
+THROTTLED = "For mange forkerte koder. Vent et øjeblik, og prøv så igen."
+
+
+def mark_verified(request, device) -> None:
+    """This session has given the second factor; it gets a new key, as at a login, so that a
+    session key seen before this moment does not carry the new trust."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
+class VerifyView(FormView):
+    """The second step of signing in: a code from the app or a backup code."""
+
+    template_name = "accounts/verify.html"
+    form_class = CodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not two_factor.has_two_factor(request.user):
+            return redirect("wagtailadmin_login")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = self.request.user
+        if two_factor.is_throttled(user):
+            form.add_error("code", THROTTLED)
+            return self.form_invalid(form)
+        device = two_factor.verified_device(user, form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", WRONG_CODE)
+            return self.form_invalid(form)
+        mark_verified(self.request, device)
+        return redirect(self.next_url())
+
+    def next_url(self) -> str:
+        url = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(url, {self.request.get_host()}, require_https=False):
+            return url
+        return reverse("wagtailadmin_home")
+
+    def get_context_data(self, **kwargs):
+        next_url = self.request.POST.get("next") or self.request.GET.get("next", "")
+        return super().get_context_data(next=next_url, **kwargs)
+
+
+class TwoFactorView(WagtailAdminTemplateMixin, FormView):
+    """Set-up and status of the editor's own two-factor authentication (Konto → Flere
+    handlinger): a QR code and the secret to type in, confirmed by a code from the app; then
+    the backup codes, shown once."""
+
+    template_name = "accounts/two_factor.html"
+    form_class = SetupCodeForm
+    page_title = "To-trinsbekræftelse"
+    header_icon = "key"
+
+    def get_breadcrumbs_items(self):
+        return super().get_breadcrumbs_items() + [
+            {"url": reverse("wagtailadmin_account"), "label": "Konto"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["enabled"] = two_factor.has_two_factor(user)
+        context["required"] = two_factor.must_use_two_factor(user)
+        # Also when enabled: a new phone is set up the same way, and replaces the old one.
+        device = two_factor.pending_app_device(user)
+        context["qr_code"] = two_factor.qr_code_svg(device)
+        context["secret"] = two_factor.secret_text(device)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "action" in request.POST and two_factor.has_two_factor(request.user):
+            return self.manage(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = self.request.user
+        replacing = two_factor.has_two_factor(user)
+        device = two_factor.pending_app_device(user)
+        if not device.verify_is_allowed()[0]:
+            form.add_error("code", THROTTLED)
+            return self.form_invalid(form)
+        if not device.verify_token(form.cleaned_data["code"]):
+            form.add_error("code", WRONG_CODE)
+            return self.form_invalid(form)
+        codes = two_factor.confirm_app_device(device)
+        mark_verified(self.request, device)
+        messages.success(
+            self.request,
+            "Den nye telefon er sat op." if replacing else "To-trinsbekræftelse er slået til.",
+        )
+        return self.show_backup_codes(codes)
+
+    def manage(self, request):
+        """The actions on an enabled set-up: new backup codes, or switching it off."""
+        action = request.POST.get("action")
+        if action == "new_backup_codes":
+            return self.show_backup_codes(two_factor.new_backup_codes(request.user))
+        if action == "disable" and not two_factor.must_use_two_factor(request.user):
+            two_factor.remove_two_factor(request.user)
+            messages.success(request, "To-trinsbekræftelse er slået fra.")
+        return redirect("accounts_two_factor")
+
+    def show_backup_codes(self, codes):
+        # Rendered in the answer to the POST, never stored for a later page: shown this once.
+        context = self.get_context_data(backup_codes=codes)
+        return TemplateResponse(self.request, "accounts/backup_codes.html", context)
+
+
+class PasswordResetView(WagtailPasswordResetView):
+    """Wagtail's password reset, throttled like logins: the same answer for every address."""
+
+    def form_valid(self, form):
+        if not allow_password_reset(self.request, form.cleaned_data["email"]):
+            form.add_error(None, reset_refused_message())
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
+
+
+verify = sensitive_post_parameters("code")(VerifyView.as_view())
+two_factor_setup = sensitive_post_parameters("code")(TwoFactorView.as_view())
+password_reset = PasswordResetView.as_view()
