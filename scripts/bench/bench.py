@@ -64,6 +64,9 @@ PAGES: list[tuple[str, str | None]] = [
 ]
 REFERENCE_PATH = "/baggrund/"  # whose bytes the bare WSGI app and nginx serve
 UNCACHED_HEADER = "Cookie: sessionid=bench"
+# What the TLS-terminating front server adds to every request in production; without it the
+# production settings redirect plain http to https.
+FRONT_SERVER_HEADER = ("X-Forwarded-Proto", "https")
 
 # The targets (from the issue).
 TARGET_CACHED_VS_BARE = 0.75
@@ -123,7 +126,8 @@ class Server:
             if self.proc.poll() is not None:
                 raise BenchError(f"{self.name} exited with {self.proc.returncode}\n{self.tail()}")
             try:
-                with urllib.request.urlopen(url, timeout=30) as response:
+                request = urllib.request.Request(url, headers=dict([FRONT_SERVER_HEADER]))
+                with urllib.request.urlopen(request, timeout=30) as response:
                     if response.status == 200:
                         return
             except (OSError, urllib.error.URLError):
@@ -184,7 +188,7 @@ def run(cmd: list[str], env: dict, what: str, timeout: float = 300) -> str:
 
 
 def fetch(url: str, uncached: bool = False) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url)
+    request = urllib.request.Request(url, headers=dict([FRONT_SERVER_HEADER]))
     if uncached:
         name, value = UNCACHED_HEADER.split(": ", 1)
         request.add_header(name, value)
@@ -257,7 +261,7 @@ def wrk(
 ) -> WrkResult:
     cmd = ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{duration}s"]
     # A request slower than this is not recorded; 30 s records any page that answers at all.
-    cmd += ["--latency", "--timeout", "30s"]
+    cmd += ["--latency", "--timeout", "30s", "-H", ": ".join(FRONT_SERVER_HEADER)]
     if uncached:
         cmd += ["-H", UNCACHED_HEADER]
     cmd.append(url)
@@ -621,7 +625,7 @@ def bench(database: str) -> dict:
         try:
             for label, path in PAGES:
                 pages.append(measure_page(label, path, base))
-            status, _, reference_body = fetch(base + REFERENCE_PATH)
+            status, reference_headers, reference_body = fetch(base + REFERENCE_PATH)
             if status != 200:
                 raise BenchError(f"GET {REFERENCE_PATH}: {status}")
         finally:
@@ -629,14 +633,12 @@ def bench(database: str) -> dict:
             app.stop()
         results["pages"] = pages
         results["reference_bytes"] = len(reference_body)
-        body_file = tmp / "reference.html"
-        body_file.write_bytes(reference_body)
 
         say("Measuring the references")
         bare, bare_base = start_gunicorn(
             "gunicorn-bare",
             "bare_wsgi:application",
-            {**env, "BENCH_BARE_BODY": str(body_file)},
+            {**env, **reference_env(tmp, reference_headers, reference_body)},
             tmp,
         )
         bare_memory = WorkerMemory(bare.pid)
@@ -658,6 +660,22 @@ def bench(database: str) -> dict:
             say(f"Kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+# Headers that gunicorn writes itself (or that belong to one connection), not the app.
+SERVER_HEADERS = {"date", "server", "connection", "content-length", "transfer-encoding"}
+
+
+def reference_env(tmp: Path, headers: dict, body: bytes) -> dict:
+    """The environment for bare_wsgi.py: the cached page's body and the headers the site sent
+    with it (security policy, HSTS, ETag, ...), so the reference answers the same bytes."""
+    (tmp / "reference.html").write_bytes(body)
+    own = [[name, value] for name, value in headers.items() if name.lower() not in SERVER_HEADERS]
+    (tmp / "reference-headers.json").write_text(json.dumps(own))
+    return {
+        "BENCH_BARE_BODY": str(tmp / "reference.html"),
+        "BENCH_BARE_HEADERS": str(tmp / "reference-headers.json"),
+    }
 
 
 def measure_page(label: str, path: str | None, base: str) -> dict:

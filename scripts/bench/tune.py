@@ -67,9 +67,8 @@ def tune(database: str) -> list[dict]:
             say("SQLite")
         env = bench.base_env(tmp, database_url)
         bench.prepare_site(env)
-        status, _, body = fetch_reference(env, tmp)
-        body_file = tmp / "reference.html"
-        body_file.write_bytes(body)
+        status, headers, body = fetch_reference(env, tmp)
+        reference = bench.reference_env(tmp, headers, body)
         rounds = [(n, setting) for n in range(1, REPEAT + 1) for setting in settings]
         for n, setting in rounds:
             say(f"== {setting} (round {n} of {REPEAT})")
@@ -89,7 +88,7 @@ def tune(database: str) -> list[dict]:
             bare, bare_base = bench.start_gunicorn(
                 "tune-bare",
                 "bare_wsgi:application",
-                {**run_env, "BENCH_BARE_BODY": str(body_file)},
+                {**run_env, **reference},
                 tmp,
             )
             try:
