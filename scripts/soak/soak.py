@@ -55,6 +55,7 @@ PATHS = ["/", "/baggrund/", "/faser/", "/aktiviteter/", "/healthz", "/soeg/?q=fa
 
 WRK_SCRIPT = """
 -- Rotates over the paths; every second request carries a session cookie (past the page cache).
+-- Every request says it came through the TLS front server, as in production (else: a redirect).
 -- Counts the responses by status in each thread; done() prints them for soak.py.
 local paths = {%(paths)s}
 local threads = {}
@@ -62,7 +63,7 @@ function setup(thread) table.insert(threads, thread) end
 function init(args) statuses = {}; errors_at = {}; n = 0 end
 function request()
   n = n + 1
-  local headers = {}
+  local headers = {["X-Forwarded-Proto"] = "https"}
   if n %% 2 == 0 then headers["Cookie"] = "sessionid=soak" end
   return wrk.format("GET", paths[(n %% #paths) + 1], headers)
 end
