@@ -26,6 +26,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 CACHE_ALIAS = "default"
 KEY_PREFIX = "pagecache"
+# Part of every page's key: a deploy that changes what an entry holds (`_entry`) raises it, so
+# the new code never reads an entry that the old code stored.
+ENTRY_FORMAT = 2
 # Every cached page depends on this key: it is renewed when URLs or settings change, which can
 # show anywhere (links in rich text, the footer).
 SITE = "site"
@@ -159,7 +162,7 @@ def _page_key(environ) -> str:
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
     address = f"{_scheme(environ)}://{host}{environ.get('PATH_INFO', '')}"
     address += f"?{environ.get('QUERY_STRING', '')}"
-    return f"{KEY_PREFIX}:page:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"{KEY_PREFIX}:page:{ENTRY_FORMAT}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 # Entries this process has found current, with the generation it found them under. While the
@@ -170,10 +173,8 @@ VERIFIED_MAX = 200
 
 
 def cached_page(environ) -> dict | None:
-    """The current cache entry for this request, or None (not a cacheable request, not cached,
-    or stale)."""
-    if not _is_anonymous_page_request(environ):
-        return None
+    """The current cache entry for this anonymous page request, or None (not cached, or
+    stale)."""
     key = _page_key(environ)
     generation = cache().get(_generation_key())
     if (known := _verified.get(key)) is not None:
@@ -209,9 +210,7 @@ def _not_modified(environ, etag: str) -> bool:
 
 def _response_from(entry, request) -> HttpResponse:
     response = HttpResponse(
-        b"" if request.method == "HEAD" else entry["content"],
-        status=entry["status"],
-        headers=entry["headers"],
+        b"" if request.method == "HEAD" else entry["content"], headers=entry["headers"]
     )
     response["Content-Length"] = str(len(entry["content"]))
     response["X-Cache"] = "HIT"
@@ -227,15 +226,14 @@ class PageCacheWSGI:
         self.application = application
 
     def __call__(self, environ, start_response):
-        entry = cached_page(environ)
-        if entry is None:
+        if not _is_anonymous_page_request(environ) or (entry := cached_page(environ)) is None:
             return self.application(environ, start_response)
         headers = [*entry["headers"], ("X-Cache", "HIT")]
         if _not_modified(environ, entry["etag"]):
             start_response("304 Not Modified", [h for h in headers if h[0] in NOT_MODIFIED_HEADERS])
             return [b""]
         headers.append(("Content-Length", str(len(entry["content"]))))
-        start_response(entry["status_line"], headers)
+        start_response("200 OK", headers)  # only 200s are stored
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else entry["content"]]
 
 
@@ -254,7 +252,7 @@ class PageCacheMiddleware:
         environ = request.META
         if not _is_cacheable_path(environ):
             return self.get_response(request)
-        if not _is_anonymous_page_request(environ):
+        if not _is_anonymous_page_request(environ):  # an editor, a form post
             response = self.get_response(request)
             # An editor's view of a page (with the user bar) is theirs alone.
             if "Cache-Control" not in response:
@@ -287,8 +285,6 @@ class PageCacheMiddleware:
 
 def _entry(response, versions) -> dict:
     return {
-        "status": response.status_code,
-        "status_line": f"{response.status_code} {response.reason_phrase}",
         "headers": [(k, v) for k, v in response.items() if k not in ("X-Cache", "Content-Length")],
         "etag": response["ETag"],
         "content": response.content,
