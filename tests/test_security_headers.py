@@ -94,14 +94,13 @@ print("plain health check:", health_check.status_code)
 """
 
 
-def production(*args, **extra_env) -> subprocess.CompletedProcess:
+def production(*args) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "faxeif.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "faxeifaellesskab.dk,testserver",
         "DATABASE_URL": "sqlite://:memory:",
-        **extra_env,
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -946,30 +946,40 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
 
-    def interrupted(signum, frame):
-        raise KeyboardInterrupt(signal.Signals(signum).name)
+    return run_script("bench", lambda: finish(bench(args.database), args.json))
 
-    # SIGINT too: a shell may start the bench with SIGINT ignored (a background job).
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupted)
-    try:
-        results = bench(args.database)
-    except BenchError as e:
-        print(f"\nbench: ERROR: {e}", file=sys.stderr, flush=True)
-        return 1
-    except KeyboardInterrupt as e:
-        print(f"\nbench: interrupted {e}", file=sys.stderr, flush=True)
-        return 130
-    finally:
-        Server.stop_all()
+
+def finish(results: dict, json_file: Path | None) -> int:
     report(results)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    if json_file:
+        json_file.write_text(json.dumps(results, indent=2, default=str) + "\n")
     if failed := failed_pages(results):
         for page in failed:
             print(f"bench: ERROR on {page['path']}: {page['error']}", file=sys.stderr)
         return 1
     return 0
+
+
+def run_script(name: str, work) -> int:
+    """Run work() (bench, tune, soak) and return its exit status: 1 with the message when it
+    fails (BenchError), 130 when interrupted; every server it started is stopped on any exit."""
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    # SIGINT too: a shell may start the script with SIGINT ignored (a background job).
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
+    try:
+        return work()
+    except BenchError as e:
+        print(f"\n{name}: ERROR: {e}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt as e:
+        print(f"\n{name}: interrupted {e}", file=sys.stderr, flush=True)
+        return 130
+    finally:
+        Server.stop_all()
 
 
 if __name__ == "__main__":

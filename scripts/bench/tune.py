@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import bench
-from bench import REFERENCE_PATH, BenchError, Server, WorkerMemory, fetch, say
+from bench import REFERENCE_PATH, Server, WorkerMemory, fetch, say
 
 RETRIES = int(os.environ.get("TUNE_RETRIES") or 3)
 REPEAT = int(os.environ.get("TUNE_REPEAT") or 1)
@@ -147,17 +147,13 @@ def main() -> int:
     parser.add_argument("--database", choices=("sqlite", "env"), default="sqlite")
     args = parser.parse_args()
     started = time.monotonic()
-    try:
-        rows = tune(args.database)
-    except BenchError as e:
-        print(f"tune: ERROR: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("tune: interrupted", file=sys.stderr)
-        return 130
-    report(rows)
-    say(f"Done in {time.monotonic() - started:.0f} s.")
-    return 0
+
+    def work() -> int:
+        report(tune(args.database))
+        say(f"Done in {time.monotonic() - started:.0f} s.")
+        return 0
+
+    return bench.run_script("tune", work)
 
 
 if __name__ == "__main__":

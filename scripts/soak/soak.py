@@ -375,21 +375,7 @@ def explain(statuses: Counter) -> str:
 
 
 def main() -> int:
-    def interrupted(signum, frame):
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupted)
-    try:
-        return soak()
-    except bench.BenchError as error:
-        print(f"\nsoak: ERROR: {error}", file=sys.stderr, flush=True)
-        return 1
-    except KeyboardInterrupt as error:
-        print(f"\nsoak: interrupted {error}", file=sys.stderr, flush=True)
-        return 130
-    finally:
-        bench.Server.stop_all()
+    return bench.run_script("soak", soak)
 
 
 if __name__ == "__main__":
