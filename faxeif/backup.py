@@ -26,6 +26,8 @@ from django.core.cache import caches
 from django.core.management.base import CommandError
 from django.db import connection
 
+from faxeif.sqlite.base import create_database_file
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 PG_DUMP_FILE = "database.dump"
@@ -164,6 +166,8 @@ def unpack(archive: Path, work: Path) -> dict:
 
 
 def refuse_unless_empty() -> None:
+    # A SQLite file that is not there yet is empty (the site never creates it; this does).
+    create_database_file(connection)
     tables = connection.introspection.table_names()
     if tables:
         raise CommandError(
@@ -187,6 +191,10 @@ def place_sqlite(source: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".restoring")
     shutil.copyfile(source, partial)
+    # The write-ahead log of the empty database that was there must not be applied to the
+    # restored one (SQLite removes it when the last connection closes; this makes sure).
+    for leftover in ("-wal", "-shm"):
+        target.with_name(target.name + leftover).unlink(missing_ok=True)
     os.replace(partial, target)
 
 

@@ -3,11 +3,19 @@
 import logging
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    NotSupportedError,
+    ProgrammingError,
+    connection,
+)
 from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as django_server_error
+from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
 
@@ -15,21 +23,38 @@ logger = logging.getLogger(__name__)
 # is down: long enough not to pile requests on a recovering database, short enough that a
 # restarted PostgreSQL is noticed soon.
 RETRY_AFTER = 30
-# The errors of a database that cannot be reached or is shutting down (and SQLite's locked or
-# missing file). Not IntegrityError or ProgrammingError: those are bugs, answered with the 500 page.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Errors in what a query asks for: bugs, answered with the 500 page. Every other database error
+# means the database cannot be used (a server that is down or shutting down, a SQLite file that
+# is missing, locked or not a database at all) and is answered with the 503 page.
+QUERY_ERRORS = (DataError, IntegrityError, NotSupportedError, ProgrammingError)
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    return isinstance(error, DatabaseError) and not isinstance(error, QUERY_ERRORS)
+
+
+def check_database() -> None:
+    """Raise DatabaseError unless the database can serve the site: it reads the table of sites,
+    which every page needs (`SELECT 1` answers from an empty or a new database too). On SQLite,
+    the only database here with one lock for every writer, it also takes the write lock for a
+    moment: a file that another process holds cannot take a sign-up either."""
+    if not Site.objects.exists():
+        raise DatabaseError("the database has no site")
+    # (Inside a transaction, which begins IMMEDIATE on SQLite, it holds the lock already.)
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute("ROLLBACK")
 
 
 @never_cache
 def healthz(request):
-    """For the load balancer and monitoring: 200 when the database answers a trivial query,
-    503 when it does not. Plain text, never cached, sets no cookie."""
+    """For the load balancer and monitoring: 200 when the database can serve the site, 503 when
+    it cannot. Plain text, never cached, sets no cookie."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        check_database()
     except DatabaseError as error:
-        logger.warning("Health check: the database does not answer: %s", error)
+        logger.warning("Health check: the database cannot serve the site: %s", error)
         return unavailable("database unavailable\n", content_type="text/plain; charset=utf-8")
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
 
@@ -42,7 +67,7 @@ def server_error(request):
     Django calls this while it handles the exception, from its view or from any middleware
     (the session and authentication middleware read the database too), so sys.exc_info() says
     what went wrong."""
-    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+    if is_database_unavailable(sys.exc_info()[1]):
         return unavailable(loader.get_template("503.html").render())
     return django_server_error(request)
 

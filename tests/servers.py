@@ -1,15 +1,22 @@
 """Servers that end-to-end tests start: the site served by gunicorn with gunicorn.conf.py, as
-production serves it, from a database and folders of its own; and control of the throwaway
-PostgreSQL server that scripts/with_postgres.sh started (the PostgreSQL pass, make soak)."""
+production serves it, from a database and folders of its own; visitors' requests to it over HTTP;
+and control of the throwaway PostgreSQL server that scripts/with_postgres.sh started (the
+PostgreSQL pass, make soak)."""
 
 import os
 import pwd
+import re
 import shlex
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -156,3 +163,72 @@ def _without_data_dir(args: list[str]) -> list[str]:
 
 def on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+@contextmanager
+def site_database(tmp: Path):
+    """A database of a served site's own, yielding its DATABASE_URL: a SQLite file in `tmp`, or
+    on the PostgreSQL pass a new database in the throwaway server, dropped afterwards."""
+    if not on_postgres():
+        yield f"sqlite:///{tmp / 'site.sqlite3'}"
+        return
+    server, name = ThrowawayPostgres(), f"site_{uuid.uuid4().hex[:8]}"
+    url = server.create_database(name)
+    try:
+        yield url
+    finally:
+        server.drop_database(name)
+
+
+# Visitors over HTTP, as a browser without JavaScript sends its requests.
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict
+    text: str
+    seconds: float
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects())
+
+
+def http(url: str, data: dict | None = None, headers: dict | None = None) -> Answer:
+    """One request (a POST when there is data), redirects not followed."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, body, headers or {})
+    started = time.monotonic()
+    try:
+        with _opener.open(request, timeout=60) as response:
+            status, answer_headers, raw = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, answer_headers, raw = error.code, error.headers, error.read()
+    return Answer(status, answer_headers, raw.decode(errors="replace"), time.monotonic() - started)
+
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+
+
+class FormVisitor:
+    """A visitor who has opened a form (so holds its CSRF cookie and token) and may post it."""
+
+    def __init__(self, form_url: str):
+        self.form_url = form_url
+        form = http(form_url)
+        assert form.status == 200, f"{form_url} answered {form.status}"
+        self.cookie = CSRF_COOKIE.search(form.headers.get("Set-Cookie", "")).group(1)
+        self.token = CSRF_TOKEN.search(form.text).group(1)
+
+    def post(self, fields: dict) -> Answer:
+        return http(
+            self.form_url,
+            {"csrfmiddlewaretoken": self.token, **fields},
+            {"Cookie": f"csrftoken={self.cookie}", "Referer": self.form_url},
+        )

@@ -1,7 +1,7 @@
 """The site when its database fails: /healthz says so, cached pages go on, everything else gets
 a Danish 503 page at once, and the site recovers by itself when the database is back."""
 
-import shutil
+import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -12,6 +12,7 @@ from django.db import connections
 
 from tests.servers import (
     ThrowawayPostgres,
+    http,
     manage,
     on_postgres,
     site_env,
@@ -63,8 +64,8 @@ print(session.session_key)
 
 
 class SqliteOutage:
-    """The database file goes missing: moved away, with a folder in its place (SQLite would
-    otherwise create a new empty database at the address)."""
+    """The database file goes missing: moved away (the site must not create a new empty one in
+    its place)."""
 
     def __init__(self, tmp):
         self.path = tmp / "site.sqlite3"
@@ -77,14 +78,13 @@ class SqliteOutage:
 
     def stop(self):
         self.path.rename(self.away)
-        self.path.mkdir()
 
     def start(self):
-        self.path.rmdir()
+        assert not self.path.exists(), "the site made a new database in place of the missing one"
         self.away.rename(self.path)
 
     def remove(self):
-        shutil.rmtree(self.path, ignore_errors=True)
+        self.path.unlink(missing_ok=True)
 
 
 class PostgresOutage:
@@ -172,6 +172,89 @@ def test_database_outage_cached_pages_stay_the_rest_is_a_quick_503_and_the_site_
             assert get(base + UNCACHED_PAGE)[0] == 200
             assert get(base + "/healthz")[:3:2] == (200, "ok\n")
             assert get(base + "/admin/", editor)[0] == 200
+        assert server.poll() is None
+    finally:
+        stop_gunicorn(server)
+        log.close()
+
+
+class SqliteFile:
+    """The ways a SQLite file can become unusable under a running site, each with its mend."""
+
+    def __init__(self, path):
+        self.path, self.away = path, path.with_name(path.name + ".away")
+        self.holder = None
+
+    def missing(self):
+        self.path.rename(self.away)
+
+    def not_a_database(self):
+        self.path.rename(self.away)
+        self.path.write_bytes(b"Dette er ikke en database.\n" * 1000)
+
+    def locked(self):
+        """Another process holds the whole file (an exclusive lock: nobody reads or writes)."""
+        self.holder = sqlite3.connect(self.path, isolation_level=None)
+        self.holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        self.holder.execute("BEGIN EXCLUSIVE")
+
+    def written_to(self):
+        """Another process holds the write lock: readers go on, writers wait."""
+        self.holder = sqlite3.connect(self.path, isolation_level=None)
+        self.holder.execute("BEGIN IMMEDIATE")
+
+    def mend(self):
+        if self.holder is not None:
+            self.holder.close()
+            self.holder = None
+        if self.away.exists():
+            assert not self.path.is_dir()
+            self.path.unlink(missing_ok=True)
+            self.away.rename(self.path)
+
+
+@pytest.mark.sqlite_only
+def test_a_sqlite_file_unusable_in_any_way_answers_the_503_page_within_a_second(tmp_path):
+    path = tmp_path / "site.sqlite3"
+    env = site_env(tmp_path, f"sqlite:///{path}")
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_content")
+    database = SqliteFile(path)
+    log = open(tmp_path / "gunicorn.log", "wb")
+    server, base = start_gunicorn(env, stdout=log, stderr=log)
+    try:
+        assert http(base + CACHED_PAGE).status == 200
+        for way in (database.missing, database.not_a_database, database.locked):
+            way()
+            try:
+                for url in (UNCACHED_PAGE, "/healthz", "/aktiviteter/", "/admin/login/"):
+                    answer = http(base + url)
+                    assert (answer.status, way.__name__, url) == (503, way.__name__, url)
+                    assert answer.seconds < 1, (way.__name__, url, answer.seconds)
+                    assert answer.headers["Retry-After"].isdigit()
+                    if url != "/healthz":
+                        assert UNAVAILABLE in answer.text and "Traceback" not in answer.text
+                cached = http(base + CACHED_PAGE)
+                assert (cached.status, cached.headers["X-Cache"]) == (200, "HIT"), way.__name__
+                if way == database.missing:
+                    assert not path.exists(), "the site made a new, empty database"
+            finally:
+                database.mend()
+            # Mended: the site is back at once (a page not in the cache, so the next way still
+            # finds the others uncached).
+            assert http(f"{base}/soeg/?q={way.__name__}").status == 200, way.__name__
+            assert http(base + "/healthz").text == "ok\n", way.__name__
+
+        # Another process writing: pages are read as before, the health check says that
+        # nothing can be written now, and both answer at once.
+        database.written_to()
+        try:
+            page, health = http(base + UNCACHED_PAGE), http(base + "/healthz")
+        finally:
+            database.mend()
+        assert page.status == 200 and page.seconds < 1
+        assert health.status == 503 and health.seconds < 1
+        assert http(base + "/healthz").status == 200
         assert server.poll() is None
     finally:
         stop_gunicorn(server)

@@ -117,11 +117,14 @@ DATABASES = {
 # cost a request seconds, not minutes: libpq's connect_timeout (2 s is its minimum). On SQLite, a
 # connection per request: a kept connection goes on using the file it opened, so a database file
 # that is replaced (restored from a backup) or goes missing would go unnoticed by the running
-# workers. Opening the file is cheap; SQLite has no server to connect to.
+# workers. Opening the file is cheap; SQLite has no server to connect to. faxeif.sqlite is
+# Django's backend with WAL, short lock waits for reads and a queue for writers (see there).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "faxeif.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
