@@ -9,6 +9,12 @@ stale from that moment, in every gunicorn worker, because the versions live in t
 
 A hit costs two cache reads (the page, then its keys' versions), no database query, and none of
 the middleware below this one (sessions, auth, messages).
+
+The versions live in a cache of their own (VERSIONS_ALIAS): pages can be culled or evicted when the
+page cache fills up, versions never are, since a lost version makes every page that depends on it
+a miss. A page is kept once per value of the query parameters it reads (`varies_on_query`): any
+other parameter (`?utm_source=`, junk) is answered from the copy without it, so a flood of
+made-up query strings stores nothing new.
 """
 
 import hashlib
@@ -16,6 +22,8 @@ import secrets
 import time
 from collections import OrderedDict
 from contextvars import ContextVar
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -25,10 +33,13 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 CACHE_ALIAS = "default"
+# The dependency keys' versions and the generation: a cache that only this module writes, with
+# a handful of keys per page and image, so that no cull or eviction of pages reaches them.
+VERSIONS_ALIAS = "pagecache_versions"
 KEY_PREFIX = "pagecache"
-# Part of every page's key: a deploy that changes what an entry holds (`_entry`) raises it, so
-# the new code never reads an entry that the old code stored.
-ENTRY_FORMAT = 2
+# Part of every page's key: a deploy that changes what an entry holds (`_store`) or how keys are
+# made raises it, so the new code never reads an entry that the old code stored.
+ENTRY_FORMAT = 3
 # Every cached page depends on this key: it is renewed when URLs or settings change, which can
 # show anywhere (links in rich text, the footer).
 SITE = "site"
@@ -39,18 +50,38 @@ PAGES = "pages"
 PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 NOT_CACHED_PATHS = ("/admin/", "/documents/")
 
-_dependencies: ContextVar[set[str] | None] = ContextVar("page_cache_dependencies", default=None)
+
+@dataclass
+class _Rendering:
+    """What the page being rendered showed (dependency keys) and read (query parameters)."""
+
+    keys: set[str] = field(default_factory=set)
+    query: set[str] = field(default_factory=set)
+
+
+_rendering: ContextVar[_Rendering | None] = ContextVar("page_cache_rendering", default=None)
 
 
 def cache():
     return caches[CACHE_ALIAS]
 
 
+def versions_cache():
+    return caches[VERSIONS_ALIAS]
+
+
 def depends_on(*keys: str) -> None:
     """Record that the page being rendered shows what these keys stand for."""
-    collected = _dependencies.get()
-    if collected is not None:
-        collected.update(keys)
+    if (rendering := _rendering.get()) is not None:
+        rendering.keys.update(keys)
+
+
+def varies_on_query(*names: str) -> None:
+    """Record that the page being rendered reads these query parameters: the cache keeps a copy
+    for each of their values. Whatever reads a parameter from request.GET for a cached page must
+    say so here, or every value of it is answered with the first copy stored."""
+    if (rendering := _rendering.get()) is not None:
+        rendering.query.update(names)
 
 
 def _version_key(key: str) -> str:
@@ -68,7 +99,7 @@ def invalidate(*keys: str) -> None:
     def renew():
         tokens = {_version_key(key): secrets.token_hex(8) for key in keys}
         tokens[_generation_key()] = secrets.token_hex(8)
-        cache().set_many(tokens, timeout=None)
+        versions_cache().set_many(tokens, timeout=None)
 
     renew()
     transaction.on_commit(renew)
@@ -84,22 +115,22 @@ def changes_at(moment) -> None:
     if seconds <= 0:
         return
     key = f"until:{int(moment.timestamp())}"
-    cache().add(_version_key(key), secrets.token_hex(8), timeout=seconds)
+    versions_cache().add(_version_key(key), secrets.token_hex(8), timeout=seconds)
     depends_on(key)
 
 
 def current_versions(keys) -> dict[str, str]:
     """The keys' versions, creating those that have none yet (first use, or evicted)."""
-    found = cache().get_many([_version_key(key) for key in keys])
+    found = versions_cache().get_many([_version_key(key) for key in keys])
     missing = {_version_key(k): secrets.token_hex(8) for k in keys if _version_key(k) not in found}
     if missing:
-        cache().set_many(missing, timeout=None)
+        versions_cache().set_many(missing, timeout=None)
         found.update(missing)
     return {key: found[_version_key(key)] for key in keys}
 
 
 def is_current(versions: dict[str, str]) -> bool:
-    found = cache().get_many([_version_key(key) for key in versions])
+    found = versions_cache().get_many([_version_key(key) for key in versions])
     return all(found.get(_version_key(key)) == token for key, token in versions.items())
 
 
@@ -156,42 +187,73 @@ def _scheme(environ) -> str:
     return environ.get("wsgi.url_scheme", "http")
 
 
-def _page_key(environ) -> str:
-    # Hashed: a query string can be as long as a visitor likes, a cache key cannot. The scheme is
-    # part of it: an https response carries HSTS, and plain http is redirected in production.
+def _address(environ) -> str:
+    """The page's address without the query string. The scheme is part of it: an https response
+    carries HSTS, and plain http is redirected in production."""
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-    address = f"{_scheme(environ)}://{host}{environ.get('PATH_INFO', '')}"
-    address += f"?{environ.get('QUERY_STRING', '')}"
-    return f"{KEY_PREFIX}:page:{ENTRY_FORMAT}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"{_scheme(environ)}://{host}{environ.get('PATH_INFO', '')}"
 
 
-# Entries this process has found current, with the generation it found them under. While the
+def _query_pairs(environ, names) -> list[tuple[str, str]]:
+    """The request's values of these query parameters, as Django reads them (UTF-8, blank values
+    kept), in one order: `?tag=a&side=2` and `?side=2&tag=a` are the same copy."""
+    query = environ.get("QUERY_STRING", "").encode("iso-8859-1").decode("utf-8", "replace")
+    pairs = parse_qsl(query, keep_blank_values=True, errors="replace")
+    return sorted((pair for pair in pairs if pair[0] in names), key=lambda pair: pair[0])
+
+
+def _hashed(kind: str, text: str) -> str:
+    # Hashed: a query string can be as long as a visitor likes, a cache key cannot.
+    return f"{KEY_PREFIX}:{kind}:{ENTRY_FORMAT}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def _page_key(address: str, pairs) -> str:
+    return _hashed("page", f"{address}?{urlencode(pairs)}")
+
+
+def _query_names_key(address: str) -> str:
+    """Where the query parameters that the page at this address reads are kept."""
+    return _hashed("query", address)
+
+
+# Records this process has found current, with the generation it found them under. While the
 # generation is unchanged nothing has been invalidated, so a hit costs one small cache read (the
 # generation) instead of the entry's and every dependency's. Bounded: the most recent pages only.
 _verified: OrderedDict[str, tuple[str, dict]] = OrderedDict()
 VERIFIED_MAX = 200
 
 
-def cached_page(environ) -> dict | None:
-    """The current cache entry for this anonymous page request, or None (not cached, or
-    stale)."""
-    key = _page_key(environ)
-    generation = cache().get(_generation_key())
+def _current(key: str, generation) -> dict | None:
+    """The record at this key (a page, or the query parameters a page reads) while every key it
+    depends on has the version it was made under; else None."""
     if (known := _verified.get(key)) is not None:
-        known_generation, entry = known
-        if known_generation == generation and time.time() < entry["fresh_until"]:
+        known_generation, record = known
+        if known_generation == generation and time.time() < record["fresh_until"]:
             _verified.move_to_end(key)
-            return entry
+            return record
         del _verified[key]
-    entry = cache().get(key)
-    if entry is None or not is_current(entry["versions"]):
+    record = cache().get(key)
+    if record is None or not is_current(record["versions"]):
         return None
     # Read before the dependencies were checked: an invalidation since then changed it.
     if generation is not None:
-        _verified[key] = (generation, entry)
+        _verified[key] = (generation, record)
         if len(_verified) > VERIFIED_MAX:
             _verified.popitem(last=False)
-    return entry
+    return record
+
+
+def cached_page(environ) -> dict | None:
+    """The current cache entry for this anonymous page request, or None (not cached, or
+    stale). With a query string, the copy for the values of the parameters the page reads."""
+    address = _address(environ)
+    generation = versions_cache().get(_generation_key())
+    pairs = []
+    if environ.get("QUERY_STRING"):
+        if (reads := _current(_query_names_key(address), generation)) is None:
+            return None
+        pairs = _query_pairs(environ, reads["names"])
+    return _current(_page_key(address, pairs), generation)
 
 
 def _fresh_until(versions) -> float:
@@ -263,34 +325,45 @@ class PageCacheMiddleware:
         if (entry := cached_page(environ)) is not None:
             return _response_from(entry, request)
 
-        generation = cache().get(_generation_key())
-        collected = set()
-        token = _dependencies.set(collected)
+        generation = versions_cache().get(_generation_key())
+        rendering = _Rendering()
+        token = _rendering.set(rendering)
         try:
             response = self.get_response(request)
         finally:
-            _dependencies.reset(token)
+            _rendering.reset(token)
         response["X-Cache"] = "MISS"
         if not _is_cacheable_response(response):
             return response
 
         patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
         response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
-        versions = current_versions(sorted(collected | {SITE}))
+        versions = current_versions(sorted(rendering.keys | {SITE}))
         # Something was invalidated while this page rendered: it may show the old state.
-        if cache().get(_generation_key()) == generation:
-            cache().set(_page_key(environ), _entry(response, versions), settings.PAGE_CACHE_TIMEOUT)
+        if versions_cache().get(_generation_key()) == generation:
+            _store(environ, response, versions, sorted(rendering.query))
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-def _entry(response, versions) -> dict:
-    return {
+def _store(environ, response, versions, query_names) -> None:
+    """The page, under the values of the query parameters it read (none for most pages), and
+    the names of those parameters for the requests with a query string that come next."""
+    address, fresh_until = _address(environ), _fresh_until(versions)
+    entry = {
         "headers": [(k, v) for k, v in response.items() if k not in ("X-Cache", "Content-Length")],
         "etag": response["ETag"],
         "content": response.content,
         "versions": versions,
-        "fresh_until": _fresh_until(versions),
+        "fresh_until": fresh_until,
     }
+    reads = {"names": query_names, "versions": versions, "fresh_until": fresh_until}
+    cache().set_many(
+        {
+            _page_key(address, _query_pairs(environ, query_names)): entry,
+            _query_names_key(address): reads,
+        },
+        settings.PAGE_CACHE_TIMEOUT,
+    )
 
 
 # What invalidates what. Connected in FaxeifConfig.ready().

@@ -1,7 +1,10 @@
 """The full-page cache: anonymous page views come from the cache without touching the database,
 and every change an editor makes shows on the very next request."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -223,9 +226,64 @@ def test_gunicorn_gets_hits_in_front_of_django_with_every_header(client, seeded)
 
 
 @pytest.mark.django_db
-def test_an_address_with_another_query_string_or_scheme_is_another_entry(client, seeded):
+def test_a_query_string_the_page_does_not_read_is_the_same_entry_another_scheme_is_not(
+    client, seeded
+):
     app = PageCacheWSGI(Django())
     client.get("/baggrund/")
     assert wsgi_get(app, "/baggrund/")["headers"]["X-Cache"] == "HIT"
-    assert wsgi_get(app, "/baggrund/?side=2")["body"] == b"from Django"
+    for junk in ("?side=2", "?utm_source=nyhedsbrev&utm_medium=mail", "?x=" + "y" * 5000):
+        hit = wsgi_get(app, "/baggrund/" + junk)
+        assert hit["headers"]["X-Cache"] == "HIT", junk
+        assert "Baggrund" in hit["body"].decode(), junk
     assert wsgi_get(app, "/baggrund/", secure=True)["body"] == b"from Django"
+    assert app.application.calls == 1
+
+
+REAL_PAGES = ["/", "/baggrund/", "/faser/", "/faser/det-ny-faxe/", "/kontakt/", "/fortaellinger/"]
+
+
+def cache_files(alias="default") -> dict[str, bytes]:
+    folder = Path(settings.CACHES[alias]["LOCATION"])
+    return {path.name: path.read_bytes() for path in folder.glob("*.djcache")}
+
+
+@pytest.mark.django_db
+def test_thousands_of_made_up_query_strings_store_nothing_and_real_pages_stay_cached(
+    client, seeded
+):
+    for url in REAL_PAGES:
+        client.get(url)
+    stored = cache_files()
+    for n in range(2_000):
+        url = f"{REAL_PAGES[n % len(REAL_PAGES)]}?x={n}&utm_source={n}&side{n}=1"
+        assert client.get(url)["X-Cache"] == "HIT", url
+    assert cache_files().keys() == stored.keys()
+    for url in REAL_PAGES:
+        assert client.get(url)["X-Cache"] == "HIT", url
+
+
+@pytest.mark.django_db
+def test_a_full_page_cache_is_culled_but_never_loses_a_dependency_version(client, seeded, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            **settings.CACHES["default"],
+            "OPTIONS": {"MAX_ENTRIES": 40, "CULL_FREQUENCY": 2},
+        },
+    }
+    for url in REAL_PAGES:
+        client.get(url)
+    versions = cache_files("pagecache_versions")
+    assert versions  # the generation and the pages' dependency keys
+
+    # Each distinct search is a page of its own: they fill the cache, which culls half of it,
+    # pages and all, several times over.
+    for n in range(120):
+        assert client.get(f"/soeg/?q=samskabelse{n}").status_code == 200
+    assert len(cache_files()) <= 40 + 2
+
+    assert cache_files("pagecache_versions") == versions
+    for url in REAL_PAGES:  # a culled page is rendered once more, then cached again
+        if client.get(url)["X-Cache"] == "MISS":
+            assert client.get(url)["X-Cache"] == "HIT", url

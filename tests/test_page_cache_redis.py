@@ -42,9 +42,8 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture
 def on_redis(settings, redis_url):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
-    }
+    redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    settings.CACHES = {"default": redis_cache, "pagecache_versions": redis_cache}
     server = redis.Redis.from_url(redis_url)
     server.flushall()
     yield server
@@ -89,3 +88,28 @@ def test_gunicorn_gets_hits_from_redis_in_front_of_django(client, seeded, on_red
     body = b"".join(PageCacheWSGI(None)(environ, start_response))
     assert answer["status"] == "200 OK" and answer["X-Cache"] == "HIT"
     assert body == rendered.content
+
+
+@pytest.mark.django_db
+def test_a_full_redis_evicts_pages_never_the_dependency_versions(client, seeded, on_redis):
+    """With maxmemory-policy volatile-lru (README) Redis evicts only keys with a timeout: every
+    page has one, the dependency versions none."""
+    pages = ["/", "/baggrund/", "/faser/", "/kontakt/"]
+    for url in pages:
+        client.get(url)
+    versions = {key: on_redis.get(key) for key in on_redis.keys("*pagecache:v:*")}
+    assert versions
+    limit = on_redis.info("memory")["used_memory"] + 400_000
+    on_redis.config_set("maxmemory-policy", "volatile-lru")
+    on_redis.config_set("maxmemory", limit)
+    try:
+        for n in range(150):  # distinct searches, ~8 kB each: three times the room left
+            assert client.get(f"/soeg/?q=samskabelse{n}").status_code == 200
+        assert on_redis.info("stats")["evicted_keys"] > 0
+        after = {key: on_redis.get(key) for key in on_redis.keys("*pagecache:v:*")}
+        assert versions.items() <= after.items()  # the search adds one: "pages"
+        for url in pages:  # an evicted page is rendered once more, then cached again
+            if client.get(url)["X-Cache"] == "MISS":
+                assert client.get(url)["X-Cache"] == "HIT", url
+    finally:
+        on_redis.config_set("maxmemory", 0)

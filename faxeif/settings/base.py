@@ -90,17 +90,27 @@ TEMPLATES = [
 
 # The page cache and Wagtail's own caches (renditions, site root paths). A file cache is shared by
 # all gunicorn workers on the machine, so a publish clears it for all of them; with REDIS_URL,
-# Django's Redis cache, shared by every machine.
+# Django's Redis cache, shared by every machine. The page cache's dependency versions
+# (faxeif/cache.py) live apart from the pages: a few keys per page and image, never culled. (On
+# Redis they are kept without a timeout, so a server with maxmemory-policy volatile-lru evicts
+# pages, which all have one, and never versions.)
+REDIS_URL = os.environ.get("REDIS_URL")
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", VAR_DIR / "cache"))
+
+
+def cache_settings(location: Path, max_entries: int, redis_url: str | None = REDIS_URL) -> dict:
+    if redis_url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": location,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if (REDIS_URL := os.environ.get("REDIS_URL"))
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("CACHE_DIR", VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
-        }
-    )
+    "default": cache_settings(CACHE_DIR, max_entries=20_000),
+    "pagecache_versions": cache_settings(CACHE_DIR / "versions", max_entries=1_000_000),
 }
 PAGE_CACHE_TIMEOUT = 24 * 60 * 60
 

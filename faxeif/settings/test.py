@@ -5,10 +5,14 @@ import os
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STORAGES
+from .base import BASE_DIR, DATABASES, STORAGES, cache_settings
 
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Without DATABASE_URL, no file: pytest makes the suite's database itself, and the lint's
+# `makemigrations --check` then reads an empty one instead of creating var/faxeif.sqlite3.
+if not os.environ.get("DATABASE_URL"):
+    DATABASES["default"]["NAME"] = ":memory:"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Plain storage: tests need no collectstatic run.
 STORAGES = {
@@ -18,13 +22,12 @@ STORAGES = {
 SERVE_MEDIA = True
 # The browser tests' server keeps its uploads in a folder of its own.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "test-media"))
-# A real file cache of the tests' own (each test starts with it empty; see tests/conftest.py).
+TEST_CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "test-cache"))
+# A real file cache of the tests' own, whatever REDIS_URL says (each test starts with it empty;
+# see tests/conftest.py; tests/test_page_cache_redis.py runs the cache on a real Redis).
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / "var" / "test-cache"),
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
-    }
+    "default": cache_settings(TEST_CACHE_DIR, 20_000, redis_url=None),
+    "pagecache_versions": cache_settings(TEST_CACHE_DIR / "versions", 1_000_000, redis_url=None),
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
