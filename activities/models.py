@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Min, Q, Value, When
@@ -24,9 +23,9 @@ from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from faxeif.cache import cached_data, changes_at, depends_on, invalidate
+from faxeif.cache import cached_data, changes_at, depends_on, invalidate, varies_on_query
 from pages.models import BasePage, public_q
-from pages.pagination import page_links
+from pages.pagination import page_links, paginate
 
 from . import ical
 from .dates import DANISH_TIME, danish_moment, danish_period
@@ -116,17 +115,17 @@ class ActivityIndexPage(RoutablePageMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         depends_on(f"children:{self.path}")
         now = timezone.now()
+        varies_on_query("type")
         activity_type = request.GET.get("type", "")
-        if activity_type not in ActivityType.values:
-            activity_type = ""
+        if activity_type and activity_type not in ActivityType.values:
+            raise Http404("Ingen aktiviteter af den type.")
         activities = self.activities()
         if activity_type:
             activities = activities.filter(activity_type=activity_type)
         # The listing changes when the first upcoming activity ends and becomes a past one.
         changes_at(activities.upcoming(now).aggregate(first_end=Min("end"))["first_end"])
 
-        paginator = Paginator(activities.in_listing_order(now), self.per_page)
-        listing = paginator.get_page(request.GET.get("side"))
+        listing = paginate(activities.in_listing_order(now), request, self.per_page)
         context.update(
             listing=listing,
             activity_type=activity_type,

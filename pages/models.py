@@ -23,10 +23,10 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from faxeif.cache import cached_data, depends_on
+from faxeif.cache import cached_data, depends_on, varies_on_query
 
 from .blocks import BodyBlock
-from .pagination import page_links
+from .pagination import page_links, requested_page
 
 
 def restricted_paths() -> list[str]:
@@ -444,12 +444,13 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
         stories = self.stories().select_related("teaser_image")
         tags = list(self.tags_in_use())
         current_tag = None
+        varies_on_query("tag")
         if "tag" in request.GET:
             current_tag = next((t for t in tags if t.slug == request.GET["tag"]), None)
             if current_tag is None:
                 raise Http404("Intet emne med det navn.")
             stories = stories.filter(tags=current_tag)
-        page_of_stories = _page_of(stories, request.GET.get("side", "1"), self.per_page)
+        page_of_stories = _page_of(stories, requested_page(request), self.per_page)
         context.update(
             tags=tags,
             current_tag=current_tag,
@@ -490,12 +491,9 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
         return response
 
 
-def _page_of(stories, number: str, per_page: int) -> PaginatorPage:
+def _page_of(stories, number: int, per_page: int) -> PaginatorPage:
     """One page of stories, counted in the same query (a window function) rather than a second
-    one; Http404 for a page that does not exist."""
-    if not number.isdigit() or int(number) < 1:
-        raise Http404("Siden findes ikke.")
-    number = int(number)
+    one; Http404 for a page past the last (pages.pagination's rule)."""
     start = (number - 1) * per_page
     rows = list(stories.annotate(total=Window(Count("pk")))[start : start + per_page])
     if not rows and number > 1:

@@ -1,9 +1,44 @@
-"""Page links for a paginated listing (stories, activities, search results): one shape for the
-one template, templates/includes/pagination.html."""
+"""Pages of a listing (stories, activities, search results): which page a request asks for, and
+the page links, in one shape for the one template, templates/includes/pagination.html.
 
+One rule for every listing: `?side=N` names a page as the listing's own links write it (a whole
+number from 1, no sign, no leading zero); anything else, or a page past the last, is the site's
+404 page. A listing has one address per page, and a made-up number costs no database work.
+"""
+
+import re
 from collections.abc import Callable
 
-from django.core.paginator import Page
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.http import Http404
+
+from faxeif.cache import varies_on_query
+
+PARAMETER = "side"
+# Six digits: a million pages of ten is far beyond any listing here; longer is not a page.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+NOT_FOUND = "Siden findes ikke."
+
+
+def requested_page(request) -> int:
+    """The page number the request asks for: 1 without `?side=`; Http404 for anything that is
+    not a page number."""
+    varies_on_query(PARAMETER)
+    value = request.GET.get(PARAMETER)
+    if value is None:
+        return 1
+    if not PAGE_NUMBER.fullmatch(value):
+        raise Http404(NOT_FOUND)
+    return int(value)
+
+
+def paginate(items, request, per_page: int) -> Page:
+    """The page of `items` the request asks for; Http404 past the last page (an empty listing
+    has its first page, which says so)."""
+    try:
+        return Paginator(items, per_page).page(requested_page(request))
+    except EmptyPage:
+        raise Http404(NOT_FOUND) from None
 
 
 def page_links(page: Page, url: Callable[[int], str]) -> dict:

@@ -3,8 +3,8 @@ import re
 from urllib.parse import urlencode
 
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
-from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -12,10 +12,10 @@ from django.utils.text import Truncator
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from faxeif.cache import PAGES, depends_on
+from faxeif.cache import PAGES, depends_on, varies_on_query
 
 from .models import SiteSettings, public_q
-from .pagination import page_links
+from .pagination import NOT_FOUND, page_links, paginate, requested_page
 
 
 def accessibility_statement(request):
@@ -50,6 +50,7 @@ def search(request):
     """/soeg/?q=...&side=2: every public, published page that holds all the query's words. On
     PostgreSQL the words are stemmed with the Danish text-search configuration (see
     WAGTAILSEARCH_BACKENDS), so "samskabelsen" finds "samskabelse"."""
+    varies_on_query("q")
     query = " ".join(request.GET.get("q", "").split())
     too_long = len(query) > SEARCH_MAX_LENGTH
     if too_long:
@@ -59,7 +60,10 @@ def search(request):
     terms = search_terms(query)
 
     results = None
-    if terms:
+    if not terms:
+        if requested_page(request) > 1:  # no query, no results: only the first page exists
+            raise Http404(NOT_FOUND)
+    else:
         # The search backend accepts only plain field filters, so the privacy condition goes
         # in as a subquery of ids: still one query, and a cheap one (no correlated subquery).
         public = Page.objects.filter(public_q()).values("pk")

@@ -205,7 +205,8 @@ def test_the_search_survives_hostile_input(client, seeded, query, page_number):
 
     response = client.get("/soeg/", params)
 
-    assert response.status_code == 200
+    # A page number that is no page is the site's 404 page (pages/pagination.py).
+    assert response.status_code in ((200,) if page_number in (None, "1") else (200, 404))
     assert_escaped(response.content.decode(), [query, page_number or ""], before)
 
 
@@ -239,7 +240,6 @@ def test_public_query_parameters_survive_hostile_input(client, activity, where, 
 
     response = client.get(f"{path}?{urlencode({parameter: value})}")
 
-    # The stories answer an unknown tag or page number with "not found"; the activities show
-    # their first page, all types.
-    assert response.status_code in ((200, 404) if path == "/fortaellinger/" else (200,))
+    # The listings answer an unknown filter or page number with the site's 404 page.
+    assert response.status_code in ((200,) if path.endswith("/tak/") else (200, 404))
     assert_escaped(response.content.decode(), [value], before)
