@@ -75,7 +75,7 @@ def search(request):
             .search(terms, operator="and")
         )
         # Two queries (count, this page of results) plus one per page type on the page.
-        results = Paginator(found, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("side"))
+        results = paginate(found, request, SEARCH_RESULTS_PER_PAGE)
         results.object_list = [
             {"title": page.title, "url": page.get_url(request), "snippet": snippet(page)}
             for page in results.object_list
@@ -104,6 +104,16 @@ def search_page_url(query: str):
     return url
 
 
+def below_published_pages_q() -> Q:
+    """Pages whose ancestors are all published. Wagtail still serves a published page below an
+    unpublished one (unpublishing a page may leave its children published), but its section is
+    gone from the site: the sitemap leaves it out, as the breadcrumbs leave out the ancestor."""
+    condition = Q()
+    for path in Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True):
+        condition &= ~Q(path__startswith=path)
+    return condition
+
+
 class PageSitemap(Sitemap):
     """Every public, published page of the site, with its last publication. Addresses are built
     from the request's host and scheme (like canonical links), not from the Site record, which
@@ -114,7 +124,7 @@ class PageSitemap(Sitemap):
             self.get_wagtail_site()
             .root_page.get_descendants(inclusive=True)
             .live()
-            .filter(public_q())
+            .filter(public_q(), below_published_pages_q())
             .order_by("path")
         )
 

@@ -1,7 +1,7 @@
 from django import template
 from wagtail.models import Page, Site
 
-from faxeif.cache import cached_data, depends_on
+from faxeif.cache import cached_data
 from pages.models import public_q
 
 register = template.Library()
@@ -42,20 +42,42 @@ def main_menu(context):
     }
 
 
+def ancestor_crumbs(page, root, request) -> list[dict]:
+    """The trail from the home page down to the page's parent, as {"name", "path"}: what the
+    breadcrumbs and their JSON-LD (seo_tags) show. Only published ancestors: an unpublished one
+    answers 404, and its title may be a draft's. (A page below a private one is private itself.)
+
+    Kept in the cache: publishing, unpublishing or moving a page renews "children:<its parent's
+    path>", the keys here, and moves and slug changes renew the site key too."""
+    depths = range(root.depth, page.depth)
+    paths = [page.path[: page.steplen * depth] for depth in depths]
+    keys = tuple(f"children:{path[: -page.steplen]}" for path in paths)
+
+    def compute():
+        crumbs = []
+        for ancestor in Page.objects.live().filter(path__in=paths).order_by("depth"):
+            if parts := ancestor.get_url_parts(request):
+                name = "Forside" if ancestor.depth == root.depth else ancestor.title
+                crumbs.append({"name": name, "path": parts[2]})
+        return crumbs
+
+    return cached_data(f"crumbs:{page.path}", keys, compute)
+
+
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
     """The trail from the home page to the current page. On a page's own sub-pages (an
     activity's sign-up form) the context names the current step (`breadcrumb_title`), and the
     page itself becomes a link."""
     page = context.get("page")
-    root = site_root(context["request"])
-    if page is None or root is None or page.depth <= root.depth:
-        return {"ancestors": []}
-    if page.depth == root.depth + 1:
-        ancestors = [root]  # a section: the home page is its only crumb, no query needed
-    else:
-        ancestors = list(page.get_ancestors().filter(depth__gte=root.depth))
-    depends_on(*(f"page:{ancestor.pk}" for ancestor in ancestors))
+    request = context["request"]
+    root = site_root(request)
+    if not isinstance(page, Page) or root is None or page.depth <= root.depth:
+        return {"crumbs": []}
+    if not page.path.startswith(root.path):
+        return {"crumbs": []}
+    crumbs = ancestor_crumbs(page, root, request)
     if step := context.get("breadcrumb_title"):
-        return {"ancestors": [*ancestors, page], "current": step}
-    return {"ancestors": ancestors, "current": page.title}
+        own = {"name": page.title, "path": page.get_url(request)}
+        return {"crumbs": [*crumbs, own], "current": step}
+    return {"crumbs": crumbs, "current": page.title}

@@ -20,7 +20,7 @@ from wagtail.models import Page
 from contacts.models import CONTACT_DEPENDENCIES, Office, tel_href
 from faxeif.cache import cached_data
 
-from .navigation_tags import site_root
+from .navigation_tags import ancestor_crumbs, site_root
 
 register = template.Library()
 
@@ -102,26 +102,6 @@ def organisation(home_url: str) -> dict:
         if values:
             data[key] = values[0] if len(values) == 1 else values
     return data
-
-
-def ancestor_crumbs(page, root, request) -> list[dict]:
-    """The page's ancestors from the home page down, as (name, path). Publishing a page renews
-    "children:<its parent's path>", so these keys follow every ancestor's title; moves and
-    slug changes renew the site key, which cached_data always depends on."""
-    depths = range(root.depth, page.depth)
-    paths = [page.path[: page.steplen * depth] for depth in depths]
-    keys = tuple(f"children:{path[: -page.steplen]}" for path in paths)
-
-    def compute():
-        crumbs = []
-        for ancestor in Page.objects.filter(path__in=paths).order_by("depth"):
-            parts = ancestor.get_url_parts(request)
-            if parts:
-                name = "Forside" if ancestor.depth == root.depth else ancestor.title
-                crumbs.append({"name": name, "path": parts[2]})
-        return crumbs
-
-    return cached_data(f"seo:crumbs:{page.path}", keys, compute)
 
 
 def breadcrumb_list(crumbs: list[dict], request) -> dict:
