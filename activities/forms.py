@@ -116,8 +116,10 @@ class SignUpForm(forms.ModelForm):
         return signup
 
     def send_confirmation(self, request, signup: SignUp) -> None:
-        """E-mail the person what they signed up for. A mail server that is down does not undo
-        the sign-up: it is logged, and the procesleder sees the sign-up in the admin."""
+        """E-mail the person what they signed up for. The sign-up is saved: whatever goes wrong
+        with the mail (a server that is down, a refused header) does not undo it or turn the
+        receipt into an error page. It is logged, and the procesleder sees the sign-up in the
+        admin."""
         activity = self.activity
         context = {
             "signup": signup,
@@ -128,7 +130,8 @@ class SignUpForm(forms.ModelForm):
             "retention_days": settings.SIGNUP_RETENTION_DAYS,
         }
         waiting = signup.status == SignUp.Status.WAITING
-        subject = f"{'Venteliste' if waiting else 'Tilmelding'}: {activity.title}"
+        # A header is one line (titles are kept to one line, this makes sure).
+        subject = " ".join(f"{'Venteliste' if waiting else 'Tilmelding'}: {activity.title}".split())
         try:
             send_mail(
                 subject,
@@ -136,5 +139,5 @@ class SignUpForm(forms.ModelForm):
                 None,  # settings.DEFAULT_FROM_EMAIL
                 [signup.email],
             )
-        except OSError:
+        except Exception:  # any failure at all: the sign-up stands and the receipt shows
             logger.exception("Could not send the confirmation of sign-up %s", signup.pk)
