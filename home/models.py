@@ -10,9 +10,10 @@ from activities.models import upcoming_activities
 from faxeif.cache import depends_on
 from pages.blocks import RICH_TEXT_FEATURES
 from pages.models import newest_stories, public_q
+from pages.permissions import PagePermissionsMixin
 
 
-class HomePage(Page):
+class HomePage(PagePermissionsMixin, Page):
     vision_heading = models.CharField(
         "visionens overskrift", max_length=200, default="Faxe er et tilvalg"
     )

@@ -27,6 +27,7 @@ from faxeif.cache import cached_data, depends_on, varies_on_query
 
 from .blocks import BodyBlock
 from .pagination import page_links, requested_page
+from .permissions import PagePermissionsMixin
 
 
 def restricted_paths() -> list[str]:
@@ -50,7 +51,7 @@ def public_q() -> models.Q:
     return condition
 
 
-class BasePage(Page):
+class BasePage(PagePermissionsMixin, Page):
     """What every content page has: an introduction shown as the lead, and a StreamField body."""
 
     introduction = models.TextField(

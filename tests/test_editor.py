@@ -2,8 +2,13 @@
 not do."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from wagtail.models import Site
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
-from pages.models import ContentPage
+from contacts.models import ContactPerson
+from pages.models import ContentPage, SiteSettings
 from tests.admin_forms import page_edit_data
 from tests.html import text_of
 
@@ -53,6 +58,28 @@ def test_procesleder_saves_a_draft_then_publishes(client, procesleder, seeded):
     published = ContentPage.objects.get(pk=baggrund.pk)
     assert [b.block_type for b in published.body] == [b.block_type for b in baggrund.body]
     assert not published.has_unpublished_changes
+
+
+@pytest.mark.django_db
+def test_procesleder_adds_and_publishes_a_page_under_the_home_page(procesleder_client, seeded):
+    add_url = reverse("wagtailadmin_pages:add", args=["pages", "contentpage", seeded["home"].pk])
+    form = procesleder_client.get(add_url)
+    assert form.status_code == 200
+    data = querydict_from_html(form.content.decode(), form_id="page-edit-form").dict()
+    data.update(
+        title="Program for temadagen",
+        slug="program",
+        introduction="Sådan forløber dagen.",
+        **{"action-publish": "action-publish"},
+        **nested_form_data({"body": streamfield([])}),
+    )
+
+    assert procesleder_client.post(add_url, data).status_code == 302
+
+    public = Client().get("/program/")
+    assert public.status_code == 200
+    assert "Program for temadagen" in text_of(public, "h1")
+    assert "Sådan forløber dagen." in text_of(public, "main")
 
 
 @pytest.mark.django_db
@@ -111,6 +138,7 @@ def test_an_image_with_alt_text_is_saved(procesleder_client, client, seeded, ima
         "/admin/groups/",
         "/admin/settings/pages/sitesettings/",
         "/admin/sites/",
+        "/admin/collections/",
     ],
 )
 def test_procesleder_cannot_manage_users_groups_or_settings(procesleder_client, seeded, url):
@@ -136,6 +164,20 @@ def test_procesleder_cannot_add_users(procesleder_client, seeded, django_user_mo
 
 
 @pytest.mark.django_db
+def test_procesleder_cannot_change_the_site_settings(procesleder_client, seeded):
+    site = Site.objects.get(is_default_site=True)
+    before = SiteSettings.for_site(site).accessibility_statement_url
+    response = procesleder_client.post(
+        f"/admin/settings/pages/sitesettings/{site.pk}/",
+        {"accessibility_statement_url": "https://example.com/"},
+        follow=True,
+    )
+    assert "Beklager, du har ikke rettigheder" in response.content.decode()
+    assert SiteSettings.for_site(site).accessibility_statement_url == before
+    assert Client().get("/was")["Location"] == before
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "url",
     [
@@ -150,6 +192,27 @@ def test_procesleder_manages_pages_images_documents_and_contacts(procesleder_cli
     response = procesleder_client.get(url, follow=True)
     assert response.status_code == 200
     assert "Beklager, du har ikke rettigheder" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_procesleder_adds_a_contact_person_who_shows_on_the_contact_page(
+    procesleder_client, seeded
+):
+    office = seeded["process_leader"].office
+    response = procesleder_client.post(
+        "/admin/snippets/contacts/contactperson/add/",
+        {
+            "name": "Karen Holm",
+            "role": "Konsulent",
+            "phone": "56 20 30 00",
+            "email": "karen.holm@faxekommune.dk",
+            "office": office.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert ContactPerson.objects.filter(name="Karen Holm").exists()
+    kontakt = text_of(Client().get("/kontakt/"), "main")
+    assert "Karen Holm" in kontakt and "Konsulent" in kontakt
 
 
 @pytest.mark.django_db

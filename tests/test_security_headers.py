@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from faxeif.cache import PageCacheWSGI
+from tests.admin_forms import page_edit_data
+from tests.html import text_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -69,6 +72,31 @@ def test_the_admin_allows_inline_code_but_nothing_from_other_hosts(client):
     every_source = {source for sources in policy.values() for source in sources}
     assert every_source <= {"'self'", "'unsafe-inline'", "'none'", "data:", "blob:"}
     assert "unsafe-eval" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_previews_may_be_framed_by_the_site_itself_and_public_pages_by_no_one(
+    procesleder_client, seeded
+):
+    baggrund = seeded["baggrund"]
+    # What the editor's preview panel does: post the form as it stands, then frame the preview.
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[baggrund.pk])
+    posted = procesleder_client.post(preview_url, page_edit_data(procesleder_client, baggrund))
+    assert posted.json()["is_valid"]
+    preview = procesleder_client.get(preview_url, {"in_preview_panel": "true"})
+
+    assert preview.status_code == 200
+    assert text_of(preview, "h1") == "Baggrund"
+    policy = directives(preview)
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    # Otherwise the public policy: the preview runs no inline code either.
+    assert policy["script-src"] == ["'self'"] and policy["style-src"] == ["'self'"]
+    assert "unsafe" not in preview["Content-Security-Policy"]
+
+    # The page itself stays unframeable, for visitors and for the editor alike.
+    for viewer in (Client(), procesleder_client):
+        assert_strict_public_policy(viewer.get("/baggrund/"))
 
 
 @pytest.mark.django_db

@@ -238,6 +238,10 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "frame-src": ["'self'"],
     "frame-ancestors": ["'self'"],
 }
+# A preview is a public page rendered for the editor's preview panel, which frames it: the
+# public policy, framed by the site itself only. (Wagtail's preview view already answers with
+# X-Frame-Options: SAMEORIGIN.)
+PREVIEW_CONTENT_SECURITY_POLICY = {**CONTENT_SECURITY_POLICY, "frame-ancestors": ["'self'"]}
 # Features no page of this site uses, switched off for them and anything they embed.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "

@@ -1,5 +1,6 @@
 """The procesleder's path in a real browser: log in, edit Baggrund, save a draft that visitors
-do not see, publish, and see the edit on the public page."""
+do not see but the preview panel shows, publish, and see the edit on the public page; and the
+menus that offer no deletion (tests/test_page_deletion.py has the rest)."""
 
 import re
 
@@ -25,12 +26,7 @@ def test_procesleder_edits_saves_a_draft_and_publishes(chromium, served_site):
     )
     violations = watch_for_policy_violations(context)
     editor = context.new_page()
-
-    editor.goto("/admin/login/")
-    editor.get_by_label("Brugernavn").fill(PROCESLEDER["username"])
-    editor.get_by_label("Adgangskode").fill(PROCESLEDER["password"])
-    editor.get_by_role("button", name=re.compile("log ind", re.IGNORECASE)).click()
-    editor.wait_for_url(re.compile(r"/admin/$"))
+    log_in_as_procesleder(editor)
 
     editor.goto("/admin/pages/")
     editor.get_by_role("link", name="Baggrund", exact=True).first.click()
@@ -39,6 +35,16 @@ def test_procesleder_edits_saves_a_draft_and_publishes(chromium, served_site):
     editor.get_by_role("button", name="Gem kladde").click()
     expect(editor.locator(".messages")).to_contain_text("'Baggrund' er blevet opdateret")
     assert NEW_INTRODUCTION not in public_introduction(chromium, served_site)
+
+    # The preview panel frames the draft as visitors will see it, and the checks measure it.
+    editor.get_by_role("button", name="Vis/skjul forhåndsvisning").click()
+    preview = editor.frame_locator("#w-preview-iframe")
+    expect(preview.locator("h1")).to_have_text("Baggrund")
+    expect(preview.locator("main .lead")).to_have_text(NEW_INTRODUCTION)
+    editor.get_by_role("button", name="Vis/skjul tjek").click()
+    checks = editor.locator("[data-side-panel='checks']")
+    expect(checks.locator("[data-content-word-count]")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    expect(checks.locator("[data-content-reading-time]")).to_have_text(re.compile(r"^\d+ min"))
 
     editor.get_by_role("button", name="Flere handlinger").click()
     editor.get_by_role("button", name="Udgiv").click()
@@ -54,6 +60,42 @@ def test_procesleder_edits_saves_a_draft_and_publishes(chromium, served_site):
     expect(editor.locator("wagtail-userbar")).to_have_count(1)
     assert violations == []
     context.close()
+
+
+def test_procesleder_is_offered_no_delete_in_the_listing_or_the_editor(chromium, served_site):
+    context = chromium.new_context(
+        base_url=served_site["base_url"], viewport={"width": 1280, "height": 900}
+    )
+    editor = context.new_page()
+    log_in_as_procesleder(editor)
+
+    # The page listing's menu of a leaf page (the kind Wagtail would let them delete).
+    editor.goto("/admin/pages/")
+    editor.get_by_role("button", name="Flere muligheder for 'Baggrund'").click()
+    listing_menu = editor.locator("[data-w-dropdown-target='content']:visible")
+    expect(listing_menu).to_contain_text("Afpublicér")
+    expect(listing_menu).not_to_contain_text("Slet")
+
+    # The page editor's menus: the header's actions (moving stays) and the footer's.
+    editor.get_by_role("link", name="Baggrund", exact=True).first.click()
+    editor.get_by_role("navigation", name="Actions").get_by_role("button").click()
+    header_menu = editor.locator("header [data-w-dropdown-target='content']:visible")
+    expect(header_menu).to_contain_text("Flyt")
+    expect(header_menu).not_to_contain_text("Slet")
+    editor.keyboard.press("Escape")
+    editor.get_by_role("button", name="Flere handlinger").click()
+    footer_menu = editor.locator("footer")
+    expect(footer_menu.get_by_role("button", name="Udgiv")).to_be_visible()
+    expect(footer_menu).not_to_contain_text("Slet")
+    context.close()
+
+
+def log_in_as_procesleder(editor) -> None:
+    editor.goto("/admin/login/")
+    editor.get_by_label("Brugernavn").fill(PROCESLEDER["username"])
+    editor.get_by_label("Adgangskode").fill(PROCESLEDER["password"])
+    editor.get_by_role("button", name=re.compile("log ind", re.IGNORECASE)).click()
+    editor.wait_for_url(re.compile(r"/admin/$"))
 
 
 def watch_for_policy_violations(context) -> list[str]:
