@@ -115,11 +115,11 @@ class SignUpForm(forms.ModelForm):
             return None
         return signup
 
-    def send_confirmation(self, request, signup: SignUp) -> None:
-        """E-mail the person what they signed up for. The sign-up is saved: whatever goes wrong
-        with the mail (a server that is down, a refused header) does not undo it or turn the
-        receipt into an error page. It is logged, and the procesleder sees the sign-up in the
-        admin."""
+    def send_confirmation(self, request, signup: SignUp) -> bool:
+        """E-mail the person what they signed up for; whether it went out. The sign-up is saved:
+        whatever goes wrong with the mail (a server that is down, a refused header) does not
+        undo it or turn the receipt into an error page. It is logged, the receipt says the
+        mail did not go out, and the procesleder sees the sign-up in the admin."""
         activity = self.activity
         context = {
             "signup": signup,
@@ -141,3 +141,5 @@ class SignUpForm(forms.ModelForm):
             )
         except Exception:  # any failure at all: the sign-up stands and the receipt shows
             logger.exception("Could not send the confirmation of sign-up %s", signup.pk)
+            return False
+        return True

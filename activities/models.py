@@ -316,10 +316,10 @@ class ActivityPage(RoutablePageMixin, BasePage):
     def signup_url(self, request=None) -> str:
         return self.get_url(request) + self.reverse_subpage("signup")
 
-    def thanks_url(self, request=None, signup=None) -> str:
+    def thanks_url(self, request=None, signup=None, mailed=True) -> str:
         url = self.get_url(request) + self.reverse_subpage("signup_thanks")
         if signup is not None:
-            url += "?" + urlencode({"kvittering": signup.receipt()})
+            url += "?" + urlencode({"kvittering": signup.receipt(mailed)})
         return url
 
     def get_context(self, request, *args, **kwargs):
@@ -363,8 +363,8 @@ class ActivityPage(RoutablePageMixin, BasePage):
                     # A bot filled in the hidden field: it is told what a person would be.
                     return redirect(self.thanks_url(request))
                 if form.is_valid() and (signup := form.save()):
-                    form.send_confirmation(request, signup)
-                    return redirect(self.thanks_url(request, signup))
+                    mailed = form.send_confirmation(request, signup)
+                    return redirect(self.thanks_url(request, signup, mailed))
             else:
                 form = SignUpForm(activity=self)
         response = self.render(
@@ -443,18 +443,25 @@ class SignUp(models.Model):
     def __str__(self):
         return f"{self.name} ({self.email})"
 
-    def receipt(self) -> str:
+    def receipt(self, mailed: bool = True) -> str:
         """A token for the thank-you page that names this sign-up, without the address
-        showing who signed up."""
-        return signing.dumps(self.pk, salt=self.RECEIPT_SALT)
+        showing who signed up, and says whether the confirmation went out."""
+        return signing.dumps({"signup": self.pk, "mailed": mailed}, salt=self.RECEIPT_SALT)
 
     @classmethod
     def from_receipt(cls, token: str, activity) -> "SignUp | None":
+        """The sign-up the token names, with `confirmation_mailed`; None for a token that is
+        not one, has expired, or names a sign-up of another activity."""
         try:
-            pk = signing.loads(token, salt=cls.RECEIPT_SALT, max_age=cls.RECEIPT_MAX_AGE)
+            receipt = signing.loads(token, salt=cls.RECEIPT_SALT, max_age=cls.RECEIPT_MAX_AGE)
         except signing.BadSignature:
             return None
-        return cls.objects.filter(pk=pk, activity=activity).first()
+        if not isinstance(receipt, dict):  # a receipt from before it said whether mailed
+            receipt = {"signup": receipt, "mailed": True}
+        signup = cls.objects.filter(pk=receipt["signup"], activity=activity).first()
+        if signup is not None:
+            signup.confirmation_mailed = receipt["mailed"]
+        return signup
 
     # For the admin listing and the export.
 

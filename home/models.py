@@ -9,11 +9,10 @@ from wagtail.search import index
 from activities.models import upcoming_activities
 from faxeif.cache import depends_on
 from pages.blocks import RICH_TEXT_FEATURES
-from pages.models import newest_stories, public_q
-from pages.permissions import PagePermissionsMixin
+from pages.models import SitePage, newest_stories, public_q
 
 
-class HomePage(PagePermissionsMixin, Page):
+class HomePage(SitePage):
     vision_heading = models.CharField(
         "visionens overskrift", max_length=200, default="Faxe er et tilvalg"
     )

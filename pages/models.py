@@ -2,6 +2,7 @@
 base every page shares."""
 
 import datetime
+import unicodedata
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -51,7 +52,30 @@ def public_q() -> models.Q:
     return condition
 
 
-class BasePage(PagePermissionsMixin, Page):
+def single_line(text: str) -> str:
+    """Text that ends up where a line break breaks things (a mail's subject, a file name, the
+    browser's tab): line breaks, tabs and other control characters become spaces, runs of
+    spaces one space, and nothing is left at either end."""
+    spaced = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return " ".join(spaced.split())
+
+
+class SitePage(PagePermissionsMixin, Page):
+    """What every page type of the site has, whatever its fields: only superusers delete it
+    (pages/permissions.py), and its titles are one line, however they were typed or posted."""
+
+    class Meta:
+        abstract = True
+
+    def full_clean(self, *args, **kwargs):
+        # Before Wagtail's and Django's own checks, so a title of nothing but line breaks is
+        # refused as an empty one. Wagtail cleans a page on every save and revision.
+        self.title = single_line(self.title or "")
+        self.seo_title = single_line(self.seo_title or "")
+        super().full_clean(*args, **kwargs)
+
+
+class BasePage(SitePage):
     """What every content page has: an introduction shown as the lead, and a StreamField body."""
 
     introduction = models.TextField(

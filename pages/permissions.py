@@ -2,8 +2,9 @@
 
 Wagtail 8 deletes a page for good (there is no trash), and its own rule lets anyone with change
 and publish permission delete leaf pages. Editors take a page off the site by unpublishing it,
-which loses nothing. Every page type of the site uses PagePermissionsMixin, so the delete view,
-the bulk delete action, the listing's and the page header's menus all ask this tester.
+which loses nothing. Every page type of the site has PagePermissionsMixin (through
+pages.models.SitePage), so the delete view, the bulk delete action, the listing's and the page
+header's menus all ask this tester.
 """
 
 from wagtail.models import PagePermissionTester
