@@ -1,6 +1,26 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
+from .throttle import lockout_message, login_is_locked_out
 from .two_factor import normalize_code
+
+
+class LockoutMessageMixin:
+    """For login forms: when django-axes has refused the attempt (or this failure reached the
+    limit), say so in Danish rather than "wrong password", which would make the editor try
+    again and again."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if login_is_locked_out(self.request):
+                raise forms.ValidationError(lockout_message(), code="locked_out") from None
+            raise
+
+
+class SiteLoginForm(LockoutMessageMixin, AuthenticationForm):
+    """The site's login page (accounts.views.SiteLoginView)."""
 
 
 class CodeForm(forms.Form):
