@@ -22,6 +22,12 @@ class LockoutMessageMixin:
 class SiteLoginForm(LockoutMessageMixin, AuthenticationForm):
     """The site's login page (accounts.views.SiteLoginView)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Like every page of the site, the skip link is the first tab stop and the page is read
+        # from its top: no focus jumping into the form.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
