@@ -230,6 +230,17 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=()"
 )
+# Other sites' pages may not load anything of ours (every response: pages, static files,
+# documents, uploaded images) as a subresource: no other site is meant to use our styles,
+# scripts or images, nor to show our documents in its pages, and a document in a
+# login-restricted collection must never be pulled into another site's page. Link previews and
+# feed and calendar subscriptions fetch from their own servers, which the header does not
+# concern; links to our pages and documents (navigation) are not affected. In production the
+# front server serves /media/ and must send the same (README, Security headers).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# whitenoise allows every site to read the static files (Access-Control-Allow-Origin: *) unless
+# told not to; no other site is meant to use our styles, scripts or images.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Faxe i Fællesskab"
