@@ -1,6 +1,32 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
+from .throttle import lockout_message, login_is_locked_out
 from .two_factor import normalize_code
+
+
+class LockoutMessageMixin:
+    """For login forms: when django-axes has refused the attempt (or this failure reached the
+    limit), say so in Danish rather than "wrong password", which would make the editor try
+    again and again."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if login_is_locked_out(self.request):
+                raise forms.ValidationError(lockout_message(), code="locked_out") from None
+            raise
+
+
+class SiteLoginForm(LockoutMessageMixin, AuthenticationForm):
+    """The site's login page (accounts.views.SiteLoginView)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Like every page of the site, the skip link is the first tab stop and the page is read
+        # from its top: no focus jumping into the form.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 class CodeForm(forms.Form):

@@ -1,13 +1,11 @@
-from urllib.parse import urlencode
-
-from django.contrib import messages
-from django.shortcuts import redirect
+from django.contrib.auth.models import AnonymousUser
 from django.urls import Resolver404, resolve, reverse
 
-from .two_factor import has_two_factor, must_use_two_factor
+from .two_factor import GIVE_CODE, SET_UP, missing_step
+from .views import second_factor_redirect
 
 # Admin views open to an editor who has signed in with the password only: the way in and out,
-# and what the admin's own pages load (icons, translations).
+# and what the admin's own pages load (icons, translations); during set-up, the set-up page.
 OPEN_BEFORE_SECOND_FACTOR = {
     "wagtailadmin_login",
     "wagtailadmin_logout",
@@ -15,43 +13,59 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "wagtailadmin_javascript_catalog",
     "accounts_verify",
 }
-OPEN_DURING_SETUP = OPEN_BEFORE_SECOND_FACTOR | {"accounts_two_factor"}
+OPEN_VIEWS = {
+    GIVE_CODE: OPEN_BEFORE_SECOND_FACTOR,
+    SET_UP: OPEN_BEFORE_SECOND_FACTOR | {"accounts_two_factor"},
+}
 
 
 class TwoFactorMiddleware:
-    """Keeps the admin closed to an editor who has signed in with the password but not with the
-    second factor: with a device, every admin page leads to the code page; without one but
-    required to have one (FAXEIF_REQUIRE_2FA), to the set-up page. Goes after django-otp's
-    OTPMiddleware, which tells whether this session has given a code."""
+    """A session that has given the password but not the second factor (an editor with a
+    device, or one who must set one up under FAXEIF_REQUIRE_2FA) is not logged in yet:
+
+    - in the admin, every page leads to the code page (or the set-up page);
+    - the site's login page, where login-restricted pages and documents send visitors, leads
+      there too, with the address the visitor wanted, which the code then opens;
+    - everywhere else the session is anonymous: no login-restricted pages, calendar files or
+      documents, no user bar.
+
+    Goes after django-otp's OTPMiddleware, which tells whether this session has given a code."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not user.is_verified()
-            and request.path_info.startswith(reverse("wagtailadmin_home"))
-        ):
-            if response := second_factor_response(request, user):
-                return response
+        if user.is_authenticated and not user.is_verified():
+            if step := missing_step(user):
+                if response := self.before_second_factor(request, step):
+                    return response
         return self.get_response(request)
 
+    def before_second_factor(self, request, step: str):
+        path = request.path_info
+        if path.startswith(reverse("wagtailadmin_home")):
+            if _view_name(request) in OPEN_VIEWS[step]:
+                return None
+            return second_factor_redirect(request, step, request.get_full_path())
+        if path == reverse("wagtailcore_login"):
+            # The code page checks that `next` stays on this site.
+            return second_factor_redirect(request, step, request.GET.get("next", "/"))
+        _make_anonymous(request)
+        return None
 
-def second_factor_response(request, user):
-    view_name = _view_name(request)
-    if has_two_factor(user):
-        if view_name in OPEN_BEFORE_SECOND_FACTOR:
-            return None
-        query = urlencode({"next": request.get_full_path()})
-        return redirect(f"{reverse('accounts_verify')}?{query}")
-    if must_use_two_factor(user) and view_name not in OPEN_DURING_SETUP:
-        messages.warning(
-            request, "Du skal slå to-trinsbekræftelse til, før du kan bruge administrationen."
-        )
-        return redirect("accounts_two_factor")
-    return None
+
+def _make_anonymous(request) -> None:
+    anonymous = AnonymousUser()
+    # What django-otp's middleware gives every user.
+    anonymous.otp_device = None
+    anonymous.is_verified = lambda: False
+
+    async def auser():
+        return anonymous
+
+    request.user = anonymous
+    request.auser = auser
 
 
 def _view_name(request) -> str | None:

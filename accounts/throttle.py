@@ -53,6 +53,16 @@ def client_ip(request) -> str:
         return remote_addr
 
 
+def client_for_log(username, ip_address, user_agent, path_info, request) -> str:
+    """AXES_CLIENT_STR_CALLABLE: how django-axes names the client in its log lines (each failed
+    login and each lockout, at warning level): the address and the login page, not the
+    username, which is whatever was typed into the form, at times a password typed into the
+    wrong field. `manage.py axes_list_attempts` shows the usernames."""
+    if isinstance(path_info, (tuple, list)):
+        path_info = path_info[0]
+    return f"{{ip_address: {ip_address!r}, path_info: {path_info!r}}}"
+
+
 def login_is_locked_out(request) -> bool:
     """Whether axes refused (or has just locked) the login attempt that this request made."""
     return bool(getattr(request, "axes_locked_out", False))

@@ -29,6 +29,22 @@ def must_use_two_factor(user) -> bool:
     return user.is_superuser or user.groups.filter(name__in=REQUIRED_GROUPS).exists()
 
 
+# What an editor who has given the password must still do before being logged in.
+GIVE_CODE = "give_code"
+SET_UP = "set_up"
+
+
+def missing_step(user) -> str | None:
+    """GIVE_CODE for an editor with a confirmed device, SET_UP for one who must have one and
+    has none, None when the password is enough. (Whether this session has already given the
+    code is django-otp's user.is_verified().)"""
+    if has_two_factor(user):
+        return GIVE_CODE
+    if must_use_two_factor(user):
+        return SET_UP
+    return None
+
+
 def pending_app_device(user) -> TOTPDevice:
     """The device being set up: the same one on each visit to the set-up page, so a code from
     the QR code scanned earlier still confirms it."""

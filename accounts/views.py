@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,7 +13,7 @@ from wagtail.admin.views.account import PasswordResetView as WagtailPasswordRese
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from . import two_factor
-from .forms import CodeForm, SetupCodeForm
+from .forms import CodeForm, SetupCodeForm, SiteLoginForm
 from .throttle import allow_password_reset, reset_refused_message
 
 WRONG_CODE = "Koden er forkert eller udløbet. Prøv igen med den kode, appen viser nu."
@@ -24,6 +27,37 @@ def mark_verified(request, device) -> None:
     session key seen before this moment does not carry the new trust."""
     otp_login(request, device)
     request.session.cycle_key()
+
+
+def second_factor_redirect(request, step: str, next_url: str):
+    """Where an editor who has given the password goes next (step: two_factor.missing_step):
+    to the code page, which then opens next_url, or to the set-up page."""
+    if step == two_factor.GIVE_CODE:
+        return redirect(f"{reverse('accounts_verify')}?{urlencode({'next': next_url})}")
+    messages.warning(
+        request, "Du skal slå to-trinsbekræftelse til, før du kan bruge administrationen."
+    )
+    return redirect("accounts_two_factor")
+
+
+class SiteLoginView(LoginView):
+    """The site's login page (/_util/login/), where Wagtail sends visitors of login-restricted
+    pages and documents; in place of Wagtail's bare, English one. A locked-out username gets
+    the admin's Danish message; after the password, an editor with two-factor authentication
+    gives the code; then the visitor returns to the page they came from (`next`), or, when
+    `next` is missing or leads off the site, to the home page."""
+
+    template_name = "accounts/login.html"
+    form_class = SiteLoginForm
+    # Where a missing or unsafe `next` leads: Django's default is /accounts/profile/, which
+    # this site does not have.
+    next_page = "/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if step := two_factor.missing_step(form.get_user()):
+            return second_factor_redirect(self.request, step, self.get_success_url())
+        return response
 
 
 class VerifyView(FormView):
@@ -138,6 +172,7 @@ class PasswordResetView(WagtailPasswordResetView):
         return super().form_valid(form)
 
 
+site_login = SiteLoginView.as_view()
 verify = sensitive_post_parameters("code")(VerifyView.as_view())
 two_factor_setup = sensitive_post_parameters("code")(TwoFactorView.as_view())
 password_reset = PasswordResetView.as_view()

@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import password_reset
+from accounts.views import password_reset, site_login
 from faxeif.views import healthz
 from pages.views import PageSitemap, accessibility_statement, robots_txt, search
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
+    # The login page of login-restricted pages and documents, in place of Wagtail's own at the
+    # same address (and with its name, which Wagtail's redirects use).
+    path("_util/login/", site_login, name="wagtailcore_login"),
 ]
 
 

@@ -54,7 +54,11 @@ def healthz(request):
     try:
         check_database()
     except DatabaseError as error:
-        logger.warning("Health check: the database cannot serve the site: %s", error)
+        logger.warning(
+            "Health check: the database cannot serve the site: %s",
+            one_line(error),
+            extra={"request": request},
+        )
         return unavailable("database unavailable\n", content_type="text/plain; charset=utf-8")
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
 
@@ -66,10 +70,24 @@ def server_error(request):
 
     Django calls this while it handles the exception, from its view or from any middleware
     (the session and authentication middleware read the database too), so sys.exc_info() says
-    what went wrong."""
-    if is_database_unavailable(sys.exc_info()[1]):
+    what went wrong. Django logs the error with its traceback (faxeif.logs); the database
+    being unavailable is logged here instead, as one line without the traceback, which would
+    be the same for every request until the database is back."""
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error):
+        logger.warning(
+            "The database is unavailable (%s: %s); answered 503",
+            type(error).__name__,
+            one_line(error),
+            extra={"request": request},
+        )
         return unavailable(loader.get_template("503.html").render())
     return django_server_error(request)
+
+
+def one_line(error: Exception) -> str:
+    """A database error's message, which may span lines (libpq's hints), as one line."""
+    return " ".join(str(error).split())
 
 
 def unavailable(content: str, **kwargs) -> HttpResponse:

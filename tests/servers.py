@@ -65,8 +65,12 @@ def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) 
     raise RuntimeError(f"the site did not answer at {url} within {timeout} s")
 
 
-def start_gunicorn(env: dict, workers: int = 2, **popen) -> tuple[subprocess.Popen, str]:
-    """gunicorn with gunicorn.conf.py on a free loopback port, once it answers; its base URL."""
+def start_gunicorn(
+    env: dict, workers: int = 2, ready_path: str = "/", **popen
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn with gunicorn.conf.py on a free loopback port, once it answers ready_path (under
+    the production settings: /healthz, the one address they do not redirect to https); its base
+    URL."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -82,7 +86,7 @@ def start_gunicorn(env: dict, workers: int = 2, **popen) -> tuple[subprocess.Pop
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(base_url + "/", server)
+        wait_until_serving(base_url + ready_path, server)
     except RuntimeError:
         stop_gunicorn(server)
         raise
@@ -141,6 +145,15 @@ class ThrowawayPostgres:
 
     def drop_database(self, name: str) -> None:
         self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def allow_connections(self, name: str, allowed: bool) -> None:
+        """Let one database of the cluster take connections, or make it unavailable on its own
+        (its open sessions end too), while the server and the test suite's database go on."""
+        self._sql(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(allowed).lower()}')
+        if not allowed:
+            self._sql(
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            )
 
     def _sql(self, statement: str) -> None:
         import psycopg

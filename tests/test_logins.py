@@ -200,3 +200,54 @@ def test_production_requires_two_factor_and_trusts_one_front_server():
         [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
     assert result.stdout.split() == ["True", "1", "False"], result.stderr
+
+
+# The site's login page (/_util/login/), where login-restricted pages and documents send
+# visitors.
+
+SITE_LOGIN_URL = "/_util/login/"
+
+
+def log_in_on_the_site(client, password=PASSWORD, next_url="/baggrund/"):
+    return client.post(
+        SITE_LOGIN_URL, {"username": "procesleder", "password": password, "next": next_url}
+    )
+
+
+@pytest.mark.django_db
+def test_the_site_login_page_locks_out_in_danish(client, procesleder):
+    page = client.get(f"{SITE_LOGIN_URL}?next=/baggrund/")
+    assert page.status_code == 200
+    assert "<h1" in page.text and "Log ind" in page.text and 'lang="da"' in page.text
+    for _ in range(4):
+        assert log_in_on_the_site(client, "forkert-adgangskode").status_code == 200
+    fifth = log_in_on_the_site(client, "forkert-adgangskode")
+    assert fifth.status_code == 429
+    assert LOCKED in fifth.text and "15 minutter" in fifth.text
+
+    refused = log_in_on_the_site(client)
+    assert refused.status_code == 429
+    assert LOCKED in refused.text
+    assert 'name="password"' in refused.text  # the form, ready for a later attempt
+    assert not is_logged_in(client)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "hostile_next",
+    ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example/"],
+)
+def test_the_site_login_never_leads_off_the_site(client, procesleder, seeded, hostile_next):
+    form = client.get(SITE_LOGIN_URL, {"next": hostile_next})
+    assert "evil" not in form.text and "javascript" not in form.text
+    response = log_in_on_the_site(client, next_url=hostile_next)
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_site_login_returns_to_the_page_the_visitor_came_from(client, procesleder, seeded):
+    response = log_in_on_the_site(client, next_url="/baggrund/?side=2")
+    assert response.url == "/baggrund/?side=2"
+    assert is_logged_in(client)

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from wagtail.documents import get_document_model
 
 from faxeif.cache import PageCacheWSGI
 from tests.admin_forms import page_edit_data
@@ -38,6 +40,7 @@ def assert_strict_public_policy(response):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 @pytest.mark.django_db
@@ -58,8 +61,35 @@ def test_hits_served_in_front_of_django_carry_the_same_headers(client, seeded):
     environ = RequestFactory().get("/baggrund/").environ
     PageCacheWSGI(None)(environ, lambda status, headers: answer.update(headers))
     assert answer["X-Cache"] == "HIT"
-    for name in ("Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy"):
+    for name in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Cross-Origin-Resource-Policy",
+    ):
         assert answer[name] == rendered[name]
+
+
+@pytest.mark.django_db
+def test_no_other_site_may_load_our_pages_static_files_documents_or_media(client, seeded, image):
+    """Nothing of the site is meant to be loaded into another site's page (styles, scripts,
+    images, documents) or read by its scripts; link previews and feed and calendar
+    subscriptions fetch from their own servers, which these headers do not concern."""
+    document = get_document_model().objects.create(
+        title="Kommissorium", file=ContentFile(b"%PDF-1.4\n", name="kommissorium.pdf")
+    )
+    urls = {
+        "page": "/baggrund/",
+        "style sheet": "/static/css/site.css",
+        "logo": "/static/img/logo.svg",
+        "document": document.url,
+        "uploaded image": image.file.url,
+    }
+    for what, url in urls.items():
+        response = client.get(url, headers={"Origin": "https://andet-websted.example"})
+        assert response.status_code == 200, what
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin", what
+        assert "Access-Control-Allow-Origin" not in response, what
 
 
 @pytest.mark.django_db

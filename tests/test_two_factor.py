@@ -6,19 +6,28 @@ import re
 from base64 import b32decode
 from datetime import timedelta
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from accounts import two_factor
+from activities.models import ActivityPage
+from pages.models import ContentPage
+from tests.showcase_activities import activity_index
 from tests.test_logins import PASSWORD, log_in
 
 SETUP_URL = "/admin/two-factor/"
 VERIFY_URL = "/admin/two-factor/verify/"
+FRONTEND_LOGIN_URL = "/_util/login/"
 WRONG_CODE = "Koden er forkert eller udløbet"
 
 
@@ -214,3 +223,125 @@ def test_only_editors_who_need_not_use_it_can_switch_it_off(
     client.post(SETUP_URL, {"action": "disable"})
     assert not two_factor.has_two_factor(procesleder)
     assert opens_admin(client)
+
+
+# Two-factor authentication outside the admin: a session that has given only the password is
+# anonymous on the site until the code is given.
+
+LOGIN = PageViewRestriction.LOGIN
+
+
+@pytest.fixture
+def members_only(seeded):
+    """What only logged-in users may see: a page, an activity's calendar file and a document in
+    a collection, each restricted to logged-in users in the admin (Privatliv)."""
+    page = seeded["home"].add_child(
+        instance=ContentPage(
+            title="Kun for ledere", slug="kun-for-ledere", introduction="Referat af lederforum."
+        )
+    )
+    start = timezone.now() + timedelta(days=20)
+    activity = activity_index().add_child(
+        instance=ActivityPage(
+            title="Internt lederforum",
+            slug="internt-lederforum",
+            start=start,
+            end=start + timedelta(hours=3),
+            place="Rådhuset, Frederiksgade 9, 4690 Haslev",
+        )
+    )
+    for restricted in (page, activity):
+        restricted.save_revision().publish()
+        PageViewRestriction.objects.create(page=restricted, restriction_type=LOGIN)
+    collection = Collection.get_first_root_node().add_child(name="Interne dokumenter")
+    CollectionViewRestriction.objects.create(collection=collection, restriction_type=LOGIN)
+    document = get_document_model().objects.create(
+        title="Referat",
+        file=ContentFile(b"%PDF-1.4\n% referat\n", name="referat.pdf"),
+        collection=collection,
+    )
+    return {"page": page.url, "calendar": activity.calendar_url(), "document": document.url}
+
+
+def sees(client, url: str) -> bool:
+    """Whether the content is shown, or the visitor is sent to log in."""
+    response = client.get(url)
+    if response.status_code == 302:
+        assert response.url.startswith(f"{FRONTEND_LOGIN_URL}?next="), url
+        return False
+    assert response.status_code == 200, url
+    return True
+
+
+def has_userbar(client) -> bool:
+    return "wagtail-userbar" in client.get("/").text
+
+
+@pytest.mark.django_db
+def test_before_the_code_an_editor_sees_only_what_visitors_see(client, app_key, members_only):
+    log_in(client)  # the password, not yet the code
+    for what, url in members_only.items():
+        assert not sees(client, url), what
+    assert not has_userbar(client)
+
+    client.post(VERIFY_URL, {"code": app_code(app_key)})
+    for what, url in members_only.items():
+        assert sees(client, url), what
+    assert "Referat af lederforum" in client.get(members_only["page"]).text
+    assert "BEGIN:VCALENDAR" in client.get(members_only["calendar"]).content.decode()
+    assert has_userbar(client)
+
+
+@pytest.mark.django_db
+def test_restricted_content_asks_such_an_editor_for_the_code_then_shows_it(
+    client, app_key, members_only
+):
+    log_in(client)
+    document = members_only["document"]
+    login = client.get(document)
+    asked = client.get(login.url)  # the site's login page: the password is given, the code not
+    assert asked.url == f"{VERIFY_URL}?next={quote(document, safe='')}"
+    assert "Bekræft, at det er dig" in client.get(asked.url).text
+
+    shown = client.post(VERIFY_URL, {"code": app_code(app_key), "next": document})
+    assert shown.url == document
+    assert client.get(document).getvalue().startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_site_login_leads_an_editor_with_two_factor_to_the_code_not_round_again(
+    client, app_key, members_only
+):
+    page = members_only["page"]
+    login_url = client.get(page).url
+    assert login_url == f"{FRONTEND_LOGIN_URL}?next={page}"
+    form = client.get(login_url)
+    assert form.status_code == 200 and 'name="password"' in form.text
+
+    response = client.post(
+        FRONTEND_LOGIN_URL, {"username": "procesleder", "password": PASSWORD, "next": page}
+    )
+    assert response.url == f"{VERIFY_URL}?next={quote(page, safe='')}"
+    assert not sees(client, page)
+    assert client.get(login_url).url == response.url  # back to the code, not to the password
+
+    client.post(VERIFY_URL, {"code": app_code(app_key), "next": page})
+    assert sees(client, page)
+
+
+@pytest.mark.django_db
+def test_when_required_an_editor_without_a_device_is_anonymous_until_it_is_set_up(
+    procesleder_client, procesleder, members_only, settings
+):
+    settings.FAXEIF_REQUIRE_2FA = True
+    page = members_only["page"]
+    assert not sees(procesleder_client, page)
+    assert not has_userbar(procesleder_client)
+    login = procesleder_client.get(procesleder_client.get(page).url)
+    assert login.url == SETUP_URL
+    assert "Du skal slå to-trinsbekræftelse til" in procesleder_client.get(SETUP_URL).text
+
+    key = TOTPDevice.objects.get(user=procesleder).bin_key
+    procesleder_client.post(SETUP_URL, {"code": app_code(key)})
+    assert sees(procesleder_client, page)
+    assert has_userbar(procesleder_client)

@@ -162,6 +162,7 @@ AXES_RESET_ON_SUCCESS = True
 # The lockout lasts 15 minutes from the 5th failure; attempts while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_CLIENT_STR_CALLABLE = "accounts.throttle.client_for_log"
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 # No record of successful logins (addresses of editors kept for ever); failures expire.
 AXES_DISABLE_ACCESS_LOG = True
@@ -247,6 +248,17 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=()"
 )
+# Other sites' pages may not load anything of ours (every response: pages, static files,
+# documents, uploaded images) as a subresource: no other site is meant to use our styles,
+# scripts or images, nor to show our documents in its pages, and a document in a
+# login-restricted collection must never be pulled into another site's page. Link previews and
+# feed and calendar subscriptions fetch from their own servers, which the header does not
+# concern; links to our pages and documents (navigation) are not affected. In production the
+# front server serves /media/ and must send the same (README, Security headers).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# whitenoise allows every site to read the static files (Access-Control-Allow-Origin: *) unless
+# told not to; no other site is meant to use our styles, scripts or images.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Faxe i Fællesskab"
@@ -279,6 +291,26 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Only editors sign up; a moderation workflow is more than one procesleder needs.
 WAGTAIL_WORKFLOW_ENABLED = False
+
+# Logs (faxeif/logs.py): warnings and errors to stderr, where gunicorn writes its own and where
+# systemd's journal or the container's log collects them. Errors come with their traceback and
+# the request's method and path, never its query string, form fields or cookies, and with every
+# e-mail address blanked out. Django's request logger leaves out 404s (the front server's access
+# log has them) and 503s (faxeif.views logs a database outage as one warning line a request).
+# Django's own handlers (the console only under DEBUG, mail to ADMINS, which is empty) give way
+# to this one, so errors are logged under every settings module, DEBUG or not.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"site": {"()": "faxeif.logs.Formatter"}},
+    "filters": {"request_log": {"()": "faxeif.logs.RequestLogFilter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "site"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": [], "level": "WARNING"},
+        "django.request": {"filters": ["request_log"]},
+    },
+}
 
 # E-mail (sign-up confirmations). The backend is chosen per environment: EMAIL_BACKEND.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@faxeifaellesskab.dk")

@@ -15,8 +15,14 @@ from tests.showcase import build_showcase
 PROCESLEDER = {"username": "procesleder", "password": "browser-test-kodeord-42"}
 
 
-# Addresses that are not pages of their own: forms, filtered and searched listings.
-EXTRA_URLS = ["/soeg/", "/soeg/?q=samskabelse", "/aktiviteter/?type=temadag"]
+# Addresses that are not pages of their own: forms, filtered and searched listings, the login
+# page of login-restricted pages.
+EXTRA_URLS = [
+    "/soeg/",
+    "/soeg/?q=samskabelse",
+    "/aktiviteter/?type=temadag",
+    "/_util/login/?next=/baggrund/",
+]
 
 
 def prepare() -> None:

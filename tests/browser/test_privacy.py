@@ -18,7 +18,7 @@ def test_visitors_get_no_cookies_no_other_hosts_and_no_console_errors(chromium, 
     page.on("console", lambda msg: msg.type == "error" and errors.append(f"{page.url}: {msg.text}"))
     page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
 
-    forms = [url for url in served_site["urls"] if "/tilmelding/" in url]
+    forms = [u for u in served_site["urls"] if "/tilmelding/" in u or u.startswith("/_util/login/")]
     for url in [u for u in served_site["urls"] if u not in forms]:
         response = page.goto(url)
         page.wait_for_load_state("networkidle")
@@ -26,7 +26,8 @@ def test_visitors_get_no_cookies_no_other_hosts_and_no_console_errors(chromium, 
     page.goto(NOT_FOUND_URL)
     assert context.cookies() == [], "reading the site must set no cookies"
 
-    # Opening a sign-up form sets exactly one strictly necessary cookie: the CSRF token.
+    # Opening a sign-up form (or the login page) sets exactly one strictly necessary cookie:
+    # the CSRF token.
     for url in forms:
         assert page.goto(url).status == 200, url
     assert forms, "the fixture has a sign-up form"
