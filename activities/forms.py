@@ -139,7 +139,22 @@ class SignUpForm(forms.ModelForm):
                 None,  # settings.DEFAULT_FROM_EMAIL
                 [signup.email],
             )
-        except Exception:  # any failure at all: the sign-up stands and the receipt shows
-            logger.exception("Could not send the confirmation of sign-up %s", signup.pk)
+        except OSError as error:  # the mail server: down, refusing, too slow (SMTPException)
+            logger.warning(
+                "Could not send the confirmation of sign-up %s: %s: %s",
+                signup.pk,
+                type(error).__name__,
+                " ".join(str(error).split()),
+                extra={"request": request},
+            )
+            return False
+        except Exception:
+            # A fault of the site's own: logged with its traceback. Still, the sign-up stands
+            # and the receipt shows.
+            logger.exception(
+                "Could not send the confirmation of sign-up %s",
+                signup.pk,
+                extra={"request": request},
+            )
             return False
         return True

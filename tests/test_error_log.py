@@ -213,7 +213,7 @@ def test_production_logs_errors_with_method_path_and_traceback_and_nothing_the_v
     )
     assert error, log
     assert str(tmp_path / "cache") in error.group(1)  # the exception, as Python reports it
-    mail_failure = r"^\[.+\] \[\d+\] \[(WARNING|ERROR)\] activities\.[\w.]+: "
+    mail_failure = r"^\[.+\] \[\d+\] \[WARNING\] activities\.[\w.]+: POST \S+ - Could not send"
     assert re.search(mail_failure, log, re.MULTILINE), log
     lockout = re.search(r"\[WARNING\] axes\..*Locking out (.*)$", log, re.MULTILINE)
     assert lockout and "127.0.0.1" in lockout.group(1), log

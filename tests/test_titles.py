@@ -125,4 +125,5 @@ def test_a_mail_server_that_is_down_leaves_the_sign_up_saved_and_the_receipt_sho
     assert "Vi kunne ikke sende en bekræftelse til meha@faxekommune.dk lige nu." in receipt
     assert "Vi har sendt" not in receipt
     assert SignUp.objects.filter(activity=activity, email="meha@faxekommune.dk").exists()
-    assert any("confirmation" in record.getMessage() for record in caplog.records)
+    [warning] = [r for r in caplog.records if "confirmation" in r.getMessage()]
+    assert warning.levelname == "WARNING"  # the mail server, not a fault of the site
