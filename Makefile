@@ -42,6 +42,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP) ## Create .venv and install the requirements (only when they changed)
 
 run: export DJANGO_SETTINGS_MODULE := $(DEV_SETTINGS)
+# No front server here: gunicorn reads whole requests before the site sees them (slow clients
+# cannot hold a worker), and publishes scheduled pages itself (gunicorn.conf.py).
+run: export NO_FRONT_SERVER := 1
+run: export PUBLISH_SCHEDULED_EVERY ?= 60
 run: $(STAMP) ## Migrate, seed, ensure an admin, collect static files, serve with gunicorn
 	@mkdir -p var
 	$(MANAGE) migrate --noinput

@@ -18,9 +18,23 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # GIL: gthread (2x4, 3x2) cost the same CPU per request and its uncached p99 was no better, in most
 # runs worse. Its higher figures for cached pages under wrk come from keep-alive connections,
 # which nginx does not use towards gunicorn unless told to. Slow clients are the front server's
-# job (nginx buffers requests and responses): the setup the sync worker is made for.
+# job (nginx reads whole requests and buffers responses; deploy/nginx/faxeif.conf): the setup
+# the sync worker is made for.
 worker_class = "sync"
 threads = 1
+
+# Without a front server (`make run` sets NO_FRONT_SERVER=1) a sync worker reads the request
+# itself, and a client that sends nothing, or its headers a byte at a time, holds the worker until
+# `timeout` kills it: three such clients stalled the site. The asgi worker reads requests in an
+# event loop and faxeif.asgi passes each complete request to the same WSGI application, one at a
+# time per worker. A cache hit costs more there (an event loop and a thread hand-over: ~3,700
+# against ~5,900 req/s for the sync worker on the 2-core machine, uncached pages within noise),
+# which is why production keeps the sync worker behind nginx. (gthread is no cure: a client that
+# trickles its headers holds a thread for as long as it likes, and a few hold all of a worker's.)
+if os.environ.get("NO_FRONT_SERVER"):
+    worker_class = "asgi"
+    wsgi_app = "faxeif.asgi:application"
+    asgi_lifespan = "off"
 
 # 3 workers on 2 cores. Throughput is bound by the 2 cores: 2, 3 and 4 workers served the same
 # requests/s within the machine's noise, and every worker costs ~105 MB. The third keeps both
@@ -99,3 +113,40 @@ control_socket_disable = True
 # gunicorn throughput. `--access-logfile -` turns it on (make run does). Errors go to stderr.
 accesslog = None
 errorlog = "-"
+
+
+# Scheduled publishing: Wagtail publishes a page whose go-live time has come, and unpublishes one
+# whose expiry has, only when its publish_scheduled command runs. Production runs it once per
+# site from a systemd timer (deploy/systemd/), not once per app server. `make run` has no timer,
+# so it sets PUBLISH_SCHEDULED_EVERY=60 and the master starts a process that runs the command at
+# every whole minute (manage.py publish_scheduled_loop), and stops it when gunicorn stops. The
+# process ends by itself too when the master dies without stopping it, and Ctrl-C reaches it
+# directly (it is in gunicorn's process group).
+_scheduler = {}
+
+
+def when_ready(server):
+    if not (interval := os.environ.get("PUBLISH_SCHEDULED_EVERY")):
+        return
+    import subprocess
+    import sys
+
+    # The child gets the settings module the site was loaded with (faxeif.wsgi sets its
+    # default) through the environment, and the master's pid: it may die before the child runs.
+    command = [sys.executable, "manage.py", "publish_scheduled_loop"]
+    command += [f"--interval={interval}", f"--parent={os.getpid()}"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    _scheduler["process"] = subprocess.Popen(command, cwd=here)
+    server.log.info(
+        "Publishing scheduled pages every %s s (pid %s)", interval, _scheduler["process"].pid
+    )
+
+
+def on_exit(server):
+    if (process := _scheduler.pop("process", None)) is None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=graceful_timeout)
+    except Exception:  # still running, or already reaped by the master's SIGCHLD handling
+        process.kill()
