@@ -6,6 +6,8 @@
 gunicorn also reads this file when started in this folder without -c, and GUNICORN_CMD_ARGS
 (between this file and the command line). The numbers were chosen from measurements on a
 2-core machine with scripts/bench/tune.py and `make bench`; docs/performance.md has the figures.
+What follows is production's setup, behind nginx; `make run` serves without a front server and
+without a timer, and says so with NO_FRONT_SERVER=1 and PUBLISH_SCHEDULED_EVERY=60 (see below).
 """
 
 import os
@@ -25,12 +27,14 @@ threads = 1
 
 # Without a front server (`make run` sets NO_FRONT_SERVER=1) a sync worker reads the request
 # itself, and a client that sends nothing, or its headers a byte at a time, holds the worker until
-# `timeout` kills it: three such clients stalled the site. The asgi worker reads requests in an
-# event loop and faxeif.asgi passes each complete request to the same WSGI application, one at a
-# time per worker. A cache hit costs more there (an event loop and a thread hand-over: ~3,700
-# against ~5,900 req/s for the sync worker on the 2-core machine, uncached pages within noise),
-# which is why production keeps the sync worker behind nginx. (gthread is no cure: a client that
-# trickles its headers holds a thread for as long as it likes, and a few hold all of a worker's.)
+# `timeout` kills it: three such clients stalled the site. gunicorn's asgi worker reads requests in
+# an event loop, and faxeif.asgi passes each complete request to the same WSGI application, one at
+# a time per worker. Measured with wrk (-c8, 3 workers, the 2-core machine while others used it):
+# uncached pages the same (~165 req/s), cache hits about half (~3,100 against ~6,000 req/s: an
+# event loop and a thread hand-over per request), which is why production keeps the sync worker
+# behind nginx. gthread is no cure: a client that trickles its headers holds a thread for as long
+# as it likes, and a few of them hold all of one worker's threads (tried: 3 workers x 4 threads
+# stalled under 3 idle, 3 trickling and 3 slow-body clients).
 if os.environ.get("NO_FRONT_SERVER"):
     worker_class = "asgi"
     wsgi_app = "faxeif.asgi:application"
@@ -94,11 +98,12 @@ def post_fork(server, worker):
 
 
 # A request may render renditions for every new image on a page (9 per image: AVIF, WebP and JPEG
-# at three widths, ~2.3 s per 1600-px photo here), so allow 60 s before a worker is killed.
+# at three widths, ~2.3 s per 1600-px photo here), so allow 60 s before a worker is killed. (The
+# asgi worker of make run keeps answering its heartbeat while a request runs: no kill there.)
 timeout = 60
 # On stop or restart, requests in progress get 30 s to finish.
 graceful_timeout = 30
-# Only for keep-alive capable workers (gthread); sync workers close each connection.
+# Only for keep-alive capable workers (make run's asgi worker); sync workers close each connection.
 keepalive = 5
 
 # The worker heartbeat file on tmpfs, so a slow disk cannot make a worker look hung.

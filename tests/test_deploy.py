@@ -1,6 +1,7 @@
-"""The production files in deploy/ do what the README says: the systemd timer's service publishes
-due pages, and nginx with deploy/nginx/faxeif.conf keeps slow clients away from gunicorn's sync
-workers. Each runs here as written, with only its site-specific paths and ports replaced."""
+"""The production files in deploy/ do what the README says: the systemd timer's service and the
+cron line publish due pages, and nginx with deploy/nginx/faxeif.conf keeps slow clients away
+from gunicorn's sync workers. Each runs here as written, with only its site-specific paths and
+ports replaced."""
 
 import http.client
 import os
@@ -30,6 +31,7 @@ from tests.servers import (
 SYSTEMD = BASE_DIR / "deploy" / "systemd"
 SERVICE = SYSTEMD / "faxeif-publish-scheduled.service"
 TIMER = SYSTEMD / "faxeif-publish-scheduled.timer"
+CRON = BASE_DIR / "deploy" / "cron" / "faxeif-publish-scheduled"
 NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "faxeif.conf"
 # Where the deploy files expect the site; the tests put the repository there.
 DEPLOY_DIR = "/srv/faxeif"
@@ -72,29 +74,41 @@ from django.utils import timezone
 from home.models import HomePage
 from pages.models import ContentPage
 
-page = HomePage.objects.get().add_child(instance=ContentPage(
-    title="Forfalden side", slug="forfalden-side", live=False))
+page = HomePage.objects.get().add_child(instance=ContentPage(title="{title}", live=False))
 page.go_live_at = timezone.now() + timedelta(seconds=1)
 page.save_revision().publish()
 print(page.go_live_at.timestamp())
 """
-IS_LIVE = "from wagtail.models import Page; print(Page.objects.get(slug='forfalden-side').live)"
+IS_LIVE = "from wagtail.models import Page; print(Page.objects.get(title='{title}').live)"
 
 
-def test_the_systemd_service_publishes_a_due_page(site):
-    service = unit(SERVICE)
-    go_live = float(manage(site["env"], "shell", "-c", DUE_SOON).splitlines()[-1])
+def due_page(site, title: str) -> None:
+    """A page scheduled to go live a second from now, once that second has passed: due."""
+    go_live = float(manage(site["env"], "shell", "-c", DUE_SOON.format(title=title)).split()[-1])
     time.sleep(max(0.0, go_live - time.time()) + 0.5)
-    assert manage(site["env"], "shell", "-c", IS_LIVE).splitlines()[-1] == "False"
+    assert not is_live(site, title)
 
-    # What the EnvironmentFile holds in production, then the unit's own Environment= lines.
-    env = {
-        "PATH": os.environ["PATH"],
+
+def is_live(site, title: str) -> bool:
+    return manage(site["env"], "shell", "-c", IS_LIVE.format(title=title)).split()[-1] == "True"
+
+
+def production_environment(site) -> dict:
+    """What the site's environment file holds in production (README, Production)."""
+    return {
         "SECRET_KEY": "deploy-test-not-secret",
         "ALLOWED_HOSTS": "faxeifaellesskab.dk",
         "DATABASE_URL": site["env"]["DATABASE_URL"],
         "CACHE_DIR": site["env"]["CACHE_DIR"],
     }
+
+
+def test_the_systemd_service_publishes_a_due_page(site):
+    service = unit(SERVICE)
+    due_page(site, "Forfalden side")
+
+    # The environment file's settings, then the unit's own Environment= lines.
+    env = {"PATH": os.environ["PATH"], **production_environment(site)}
     for assignments in service["Service.Environment"]:
         env.update(assignment.split("=", 1) for assignment in shlex.split(assignments))
     [exec_start] = service["Service.ExecStart"]
@@ -109,7 +123,28 @@ def test_the_systemd_service_publishes_a_due_page(site):
     )
     assert run.returncode == 0, run.stderr
     assert env["DJANGO_SETTINGS_MODULE"] == "faxeif.settings.production"
-    assert manage(site["env"], "shell", "-c", IS_LIVE).splitlines()[-1] == "True"
+    assert is_live(site, "Forfalden side")
+
+
+def test_the_cron_line_publishes_a_due_page(site, tmp_path):
+    [line] = [line for line in CRON.read_text().splitlines() if line and line[0] != "#"]
+    *every_minute, user, command = line.split(None, 6)
+    assert every_minute == ["*"] * 5 and user == "faxeif"
+    due_page(site, "Forfalden side til cron")
+
+    environment_file = tmp_path / "faxeif.env"
+    environment_file.write_text(
+        "".join(f"{k}={v}\n" for k, v in production_environment(site).items())
+    )
+    command = here(command).replace("/etc/faxeif/faxeif.env", str(environment_file))
+    command = command.replace("/run/lock/", f"{tmp_path}/")
+    # cron's environment: little more than a PATH.
+    cron_env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SHELL": "/bin/sh"}
+    run = subprocess.run(
+        ["/bin/sh", "-c", command], env=cron_env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert is_live(site, "Forfalden side til cron")
 
 
 def test_the_timer_starts_the_service_every_minute_and_systemd_accepts_both(tmp_path):
@@ -254,3 +289,17 @@ def test_nginx_serves_uploads_so_that_nothing_in_them_runs(nginx_in_front):
     assert visit["status"] == 200
     assert visit["headers"]["X-Content-Type-Options"] == "nosniff"
     assert visit["headers"]["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_nginx_takes_uploads_of_20_mb_and_refuses_larger_ones(nginx_in_front):
+    """client_max_body_size 21m: the largest document (20 MB) with its form reaches the site
+    (which refuses the post for its missing CSRF token), a larger body gets nginx's 413."""
+    host = nginx_in_front["https"].removeprefix("https://")
+
+    def post(size: int) -> int:
+        connection = http.client.HTTPSConnection(host, context=client_tls(), timeout=60)
+        connection.request("POST", "/admin/documents/multiple/add/", body=b"x" * size)
+        return connection.getresponse().status
+
+    assert post(20 * 1024 * 1024 + 100_000) == 403  # Django's answer
+    assert post(22 * 1024 * 1024) == 413
