@@ -292,14 +292,28 @@ def test_nginx_serves_uploads_so_that_nothing_in_them_runs(nginx_in_front):
 
 
 def test_nginx_takes_uploads_of_20_mb_and_refuses_larger_ones(nginx_in_front):
-    """client_max_body_size 21m: the largest document (20 MB) with its form reaches the site
-    (which refuses the post for its missing CSRF token), a larger body gets nginx's 413."""
+    """client_max_body_size 21m: the largest document (20 MB) in its form reaches the site, which
+    reads it all (and then refuses the post for its missing CSRF token); a larger body gets
+    nginx's 413 at once."""
     host = nginx_in_front["https"].removeprefix("https://")
 
-    def post(size: int) -> int:
+    def upload(size: int) -> int:
+        boundary = "faxeif-graense"
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files[]"; '
+            'filename="rapport.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+            + b"x" * size
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         connection = http.client.HTTPSConnection(host, context=client_tls(), timeout=60)
-        connection.request("POST", "/admin/documents/multiple/add/", body=b"x" * size)
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            # A post from the site's own page with a CSRF cookie: Django reads the whole form.
+            "Origin": "https://127.0.0.1",
+            "Cookie": f"csrftoken={'a' * 32}",
+        }
+        connection.request("POST", "/admin/documents/multiple/add/", body=body, headers=headers)
         return connection.getresponse().status
 
-    assert post(20 * 1024 * 1024 + 100_000) == 403  # Django's answer
-    assert post(22 * 1024 * 1024) == 413
+    assert upload(20 * 1024 * 1024) == 403  # the site's answer, after the whole upload
+    assert upload(22 * 1024 * 1024) == 413
