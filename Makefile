@@ -1,8 +1,9 @@
 # faxeif: a Wagtail site. `make help` lists the targets.
 #
-# Settings: HOST, PORT, WORKERS (make run); PYTEST_ARGS (make test); DATABASE_URL (make run uses
-# SQLite at var/faxeif.sqlite3 unless it is set). Each can come from the environment or the
-# command line: `make run PORT=8080`, `make test PYTEST_ARGS="-k contact -x"`.
+# Settings: HOST, PORT, WORKERS, PUBLISH_SCHEDULED_EVERY (make run; seconds, default 60);
+# PYTEST_ARGS (make test); DATABASE_URL (make run uses SQLite at var/faxeif.sqlite3 unless it is
+# set). Each can come from the environment or the command line: `make run PORT=8080`,
+# `make test PYTEST_ARGS="-k contact -x"`.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
