@@ -1,8 +1,9 @@
 # faxeif: a Wagtail site. `make help` lists the targets.
 #
-# Settings: HOST, PORT, WORKERS (make run); PYTEST_ARGS (make test); DATABASE_URL (make run uses
-# SQLite at var/faxeif.sqlite3 unless it is set). Each can come from the environment or the
-# command line: `make run PORT=8080`, `make test PYTEST_ARGS="-k contact -x"`.
+# Settings: HOST, PORT, WORKERS, PUBLISH_SCHEDULED_EVERY (make run; seconds, default 60);
+# PYTEST_ARGS (make test); DATABASE_URL (make run uses SQLite at var/faxeif.sqlite3 unless it is
+# set). Each can come from the environment or the command line: `make run PORT=8080`,
+# `make test PYTEST_ARGS="-k contact -x"`.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -42,6 +43,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP) ## Create .venv and install the requirements (only when they changed)
 
 run: export DJANGO_SETTINGS_MODULE := $(DEV_SETTINGS)
+# No front server here: gunicorn reads whole requests before the site sees them (slow clients
+# cannot hold a worker), and publishes scheduled pages itself (gunicorn.conf.py).
+run: export NO_FRONT_SERVER := 1
+run: export PUBLISH_SCHEDULED_EVERY ?= 60
 run: $(STAMP) ## Migrate, seed, ensure an admin, collect static files, serve with gunicorn
 	@mkdir -p var
 	$(MANAGE) migrate --noinput

@@ -6,6 +6,8 @@
 gunicorn also reads this file when started in this folder without -c, and GUNICORN_CMD_ARGS
 (between this file and the command line). The numbers were chosen from measurements on a
 2-core machine with scripts/bench/tune.py and `make bench`; docs/performance.md has the figures.
+What follows is production's setup, behind nginx; `make run` serves without a front server and
+without a timer, and says so with NO_FRONT_SERVER=1 and PUBLISH_SCHEDULED_EVERY=60 (see below).
 """
 
 import os
@@ -18,9 +20,25 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # GIL: gthread (2x4, 3x2) cost the same CPU per request and its uncached p99 was no better, in most
 # runs worse. Its higher figures for cached pages under wrk come from keep-alive connections,
 # which nginx does not use towards gunicorn unless told to. Slow clients are the front server's
-# job (nginx buffers requests and responses): the setup the sync worker is made for.
+# job (nginx reads whole requests and buffers responses; deploy/nginx/faxeif.conf): the setup
+# the sync worker is made for.
 worker_class = "sync"
 threads = 1
+
+# Without a front server (`make run` sets NO_FRONT_SERVER=1) a sync worker reads the request
+# itself, and a client that sends nothing, or its headers a byte at a time, holds the worker until
+# `timeout` kills it: three such clients stalled the site. gunicorn's asgi worker reads requests in
+# an event loop, and faxeif.asgi passes each complete request to the same WSGI application, one at
+# a time per worker. Measured with wrk (-c8, 3 workers, the 2-core machine while others used it):
+# uncached pages the same (~165 req/s), cache hits about half (~3,100 against ~6,000 req/s: an
+# event loop and a thread hand-over per request), which is why production keeps the sync worker
+# behind nginx. gthread is no cure: a client that trickles its headers holds a thread for as long
+# as it likes, and a few of them hold all of one worker's threads (tried: 3 workers x 4 threads
+# stalled under 3 idle, 3 trickling and 3 slow-body clients).
+if os.environ.get("NO_FRONT_SERVER"):
+    worker_class = "asgi"
+    wsgi_app = "faxeif.asgi:application"
+    asgi_lifespan = "off"
 
 # 3 workers on 2 cores. Throughput is bound by the 2 cores: 2, 3 and 4 workers served the same
 # requests/s within the machine's noise, and every worker costs ~105 MB. The third keeps both
@@ -80,11 +98,12 @@ def post_fork(server, worker):
 
 
 # A request may render renditions for every new image on a page (9 per image: AVIF, WebP and JPEG
-# at three widths, ~2.3 s per 1600-px photo here), so allow 60 s before a worker is killed.
+# at three widths, ~2.3 s per 1600-px photo here), so allow 60 s before a worker is killed. (The
+# asgi worker of make run keeps answering its heartbeat while a request runs: no kill there.)
 timeout = 60
 # On stop or restart, requests in progress get 30 s to finish.
 graceful_timeout = 30
-# Only for keep-alive capable workers (gthread); sync workers close each connection.
+# Only for keep-alive capable workers (make run's asgi worker); sync workers close each connection.
 keepalive = 5
 
 # The worker heartbeat file on tmpfs, so a slow disk cannot make a worker look hung.
@@ -99,3 +118,40 @@ control_socket_disable = True
 # gunicorn throughput. `--access-logfile -` turns it on (make run does). Errors go to stderr.
 accesslog = None
 errorlog = "-"
+
+
+# Scheduled publishing: Wagtail publishes a page whose go-live time has come, and unpublishes one
+# whose expiry has, only when its publish_scheduled command runs. Production runs it once per
+# site from a systemd timer (deploy/systemd/), not once per app server. `make run` has no timer,
+# so it sets PUBLISH_SCHEDULED_EVERY=60 and the master starts a process that runs the command at
+# every whole minute (manage.py publish_scheduled_loop), and stops it when gunicorn stops. The
+# process ends by itself too when the master dies without stopping it, and Ctrl-C reaches it
+# directly (it is in gunicorn's process group).
+_scheduler = {}
+
+
+def when_ready(server):
+    if not (interval := os.environ.get("PUBLISH_SCHEDULED_EVERY")):
+        return
+    import subprocess
+    import sys
+
+    # The child gets the settings module the site was loaded with (faxeif.wsgi sets its
+    # default) through the environment, and the master's pid: it may die before the child runs.
+    command = [sys.executable, "manage.py", "publish_scheduled_loop"]
+    command += [f"--interval={interval}", f"--parent={os.getpid()}"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    _scheduler["process"] = subprocess.Popen(command, cwd=here)
+    server.log.info(
+        "Publishing scheduled pages every %s s (pid %s)", interval, _scheduler["process"].pid
+    )
+
+
+def on_exit(server):
+    if (process := _scheduler.pop("process", None)) is None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=graceful_timeout)
+    except Exception:  # still running, or already reaped by the master's SIGCHLD handling
+        process.kill()

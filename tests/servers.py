@@ -1,15 +1,18 @@
 """Servers that end-to-end tests start: the site served by gunicorn with gunicorn.conf.py, as
-production serves it, from a database and folders of its own; visitors' requests to it over HTTP;
-and control of the throwaway PostgreSQL server that scripts/with_postgres.sh started (the
-PostgreSQL pass, make soak)."""
+production serves it, or by `make run`, from a database and folders of its own; visitors'
+requests to it over HTTP, slow ones too; the processes they leave; and control of the throwaway
+PostgreSQL server that scripts/with_postgres.sh started (the PostgreSQL pass, make soak)."""
 
 import os
 import pwd
 import re
 import shlex
+import signal
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -19,8 +22,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def require(condition: bool, what: str) -> None:
+    """A missing browser or tool skips locally but fails under CI=true: CI must test it all."""
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing; .ci/run must install it", pytrace=False)
+    pytest.skip(f"{what} is missing")
 
 
 def free_port() -> int:
@@ -96,6 +110,88 @@ def start_gunicorn(
 def stop_gunicorn(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(timeout=30)
+
+
+def start_make_run(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
+    """`make run` as a developer types it, on a free loopback port, in a process group of its own
+    (Ctrl-C in a terminal is SIGINT to the foreground group: `interrupt`); once the site
+    answers, its base URL. Output goes to `log`. The virtualenv is the one running the tests:
+    make is told not to reinstall it (-o), which it would if the requirements looked newer."""
+    port = free_port()
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "-o", ".venv/.installed", "run"],
+            cwd=BASE_DIR,
+            env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        # migrate, seed_content, ensure_admin and collectstatic come first.
+        wait_until_serving(base_url + "/", process, timeout=300)
+    except RuntimeError:
+        kill_group(process)
+        raise
+    return process, base_url
+
+
+def interrupt(process: subprocess.Popen, timeout: float = 60) -> int:
+    """Ctrl-C: SIGINT to the process group that `process` leads; its exit status."""
+    os.killpg(process.pid, signal.SIGINT)
+    return process.wait(timeout=timeout)
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """Clean up after a failed test: SIGKILL to whatever is left of the process group."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=30)
+
+
+def running_processes() -> list[dict]:
+    """Every process on the machine that has not exited: pid, parent, group, command line."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # gone meanwhile
+            continue
+        # pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+        state, ppid, pgrp = text[text.rindex(")") + 2 :].split()[:3]
+        if state != "Z":
+            pid = int(stat.parent.name)
+            found.append({"pid": pid, "ppid": int(ppid), "pgrp": int(pgrp), "command": command})
+    return found
+
+
+def wait_until_gone(pids, timeout: float = 10) -> list[int]:
+    """Wait for these processes to exit; those still running after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = [p["pid"] for p in running_processes() if p["pid"] in set(pids)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
+
+
+@contextmanager
+def fresh_database(tmp: Path):
+    """An empty database of a served site's own; yields its DATABASE_URL. On the PostgreSQL pass
+    a new database on the throwaway server (dropped afterwards), else a SQLite file in tmp."""
+    if not on_postgres():
+        yield f"sqlite:///{tmp / 'site.sqlite3'}"
+        return
+    server, name = ThrowawayPostgres(), f"site_{uuid.uuid4().hex[:8]}"
+    url = server.create_database(name)
+    try:
+        yield url
+    finally:
+        server.drop_database(name)
 
 
 class ThrowawayPostgres:
@@ -245,3 +341,100 @@ class FormVisitor:
             {"csrfmiddlewaretoken": self.token, **fields},
             {"Cookie": f"csrftoken={self.cookie}", "Referer": self.form_url},
         )
+
+
+def fetch(url: str, cookie: str = "", timeout: float = 10, context=None) -> dict:
+    """One visitor's request: status, headers, text and the seconds it took (a timeout counts as
+    status None)."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+            status, headers, body = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, headers, body = error.code, error.headers, error.read()
+    except (TimeoutError, urllib.error.URLError, ConnectionError):
+        status, headers, body = None, {}, b""
+    seconds = time.monotonic() - started
+    return {"status": status, "headers": headers, "text": body.decode(), "seconds": seconds}
+
+
+class SlowClients:
+    """Connections that never finish their request, as a slow or hostile client holds them: `each`
+    that send nothing, `each` that send their headers a byte every half second, and `each` that
+    send their headers and then their body a byte every half second. With `tls`, all but the idle
+    ones speak TLS (the idle ones never even start the handshake)."""
+
+    def __init__(self, host: str, port: int, each: int = 3, tls=None):
+        self.address, self.host, self.each, self.tls = (host, port), host, each, tls
+        self.idle, self.trickling = [], []
+        self._lock = threading.Lock()  # an SSL connection must not read and write at once
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._trickle, daemon=True)
+
+    def __enter__(self):
+        head = f"GET /baggrund/ HTTP/1.1\r\nHost: {self.host}\r\nX-Langsom: ".encode()
+        # A form post from the site's own page with a CSRF cookie: Django reads the whole body
+        # to find the form's token.
+        origin = f"{'https' if self.tls else 'http'}://{self.host}"
+        post = (
+            f"POST /soeg/ HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: 100000\r\n"
+            f"Origin: {origin}\r\nCookie: csrftoken={'a' * 32}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+        ).encode()
+        for _ in range(self.each):
+            self.idle.append(socket.create_connection(self.address))
+            self.trickling.append([self._connect(), head, b"a" * 100_000])  # headers never end
+            self.trickling.append([self._connect(), post, b"q" * 100_000])
+        for connection, start, _ in self.trickling:
+            connection.sendall(start)
+        for connection in self._connections():
+            connection.setblocking(False)
+        self._thread.start()
+        return self
+
+    def _connect(self):
+        connection = socket.create_connection(self.address)
+        if self.tls is not None:
+            connection = self.tls.wrap_socket(connection, server_hostname=self.host)
+        return connection
+
+    def _connections(self):
+        return [*self.idle, *(connection for connection, _, _ in self.trickling)]
+
+    def _trickle(self):
+        while not self._stop.wait(0.5):
+            with self._lock:
+                for entry in self.trickling:
+                    connection, _, rest = entry
+                    if rest:
+                        try:
+                            connection.send(rest[:1])
+                            entry[2] = rest[1:]
+                        except OSError:
+                            entry[2] = b""  # the server closed it
+
+    def waiting(self) -> dict:
+        """How many connections of each kind the server still waits on: those on which it has
+        neither answered nor closed."""
+
+        def waited_on(connection) -> bool:
+            try:
+                connection.recv(1)
+                return False  # an answer (an error page), or b"": closed
+            except (BlockingIOError, ssl.SSLWantReadError):
+                return True
+            except OSError:
+                return False
+
+        with self._lock:
+            return {
+                "idle": sum(waited_on(c) for c in self.idle),
+                "trickling": sum(waited_on(c) for c, _, _ in self.trickling),
+            }
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        for connection in self._connections():
+            connection.close()

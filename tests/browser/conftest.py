@@ -3,12 +3,14 @@ and Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.servers import manage, site_env, start_gunicorn, stop_gunicorn
+from tests.browser.site import PROCESLEDER
+from tests.servers import manage, require, site_env, start_gunicorn, stop_gunicorn
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -23,15 +25,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = BASE_DIR / "test-artifacts"
 NOT_FOUND_URL = "/findes-ikke/"
-
-
-def require(condition: bool, what: str) -> None:
-    """A missing browser or tool skips locally but fails under CI=true: CI must test it all."""
-    if condition:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing; .ci/run must install it", pytrace=False)
-    pytest.skip(f"{what} is missing")
 
 
 def site_database_url(tmp: Path) -> str:
@@ -50,7 +43,8 @@ def served_site(tmp_path_factory):
     prepared = manage(env, "shell", "-c", "from tests.browser.site import prepare; prepare()")
     urls = json.loads(prepared.strip().splitlines()[-1])
 
-    server, base_url = start_gunicorn(env)
+    # With the scheduler of make run: editors' scheduled pages go live at the whole minute.
+    server, base_url = start_gunicorn({**env, "PUBLISH_SCHEDULED_EVERY": "60"})
     try:
         yield {"base_url": base_url, "urls": urls}
     finally:
@@ -85,3 +79,19 @@ def artifacts():
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
+
+
+@pytest.fixture
+def procesleder_page(chromium, served_site):
+    """A tab of the procesleder, logged in to the admin (a new browser context)."""
+    context = chromium.new_context(
+        base_url=served_site["base_url"], viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("Brugernavn").fill(PROCESLEDER["username"])
+    page.get_by_label("Adgangskode").fill(PROCESLEDER["password"])
+    page.get_by_role("button", name=re.compile("log ind", re.IGNORECASE)).click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    yield page
+    context.close()

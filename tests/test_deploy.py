@@ -1,0 +1,319 @@
+"""The production files in deploy/ do what the README says: the systemd timer's service and the
+cron line publish due pages, and nginx with deploy/nginx/faxeif.conf keeps slow clients away
+from gunicorn's sync workers. Each runs here as written, with only its site-specific paths and
+ports replaced."""
+
+import http.client
+import os
+import shlex
+import shutil
+import ssl
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.servers import (
+    BASE_DIR,
+    SlowClients,
+    fetch,
+    free_port,
+    fresh_database,
+    manage,
+    require,
+    site_env,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_until_serving,
+)
+
+SYSTEMD = BASE_DIR / "deploy" / "systemd"
+SERVICE = SYSTEMD / "faxeif-publish-scheduled.service"
+TIMER = SYSTEMD / "faxeif-publish-scheduled.timer"
+CRON = BASE_DIR / "deploy" / "cron" / "faxeif-publish-scheduled"
+NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "faxeif.conf"
+# Where the deploy files expect the site; the tests put the repository there.
+DEPLOY_DIR = "/srv/faxeif"
+PROMPTLY = 2.0
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A migrated, seeded site database of its own and the environment to reach it."""
+    tmp = tmp_path_factory.mktemp("deploy")
+    with fresh_database(tmp) as database_url:
+        env = site_env(tmp, database_url)
+        manage(env, "migrate", "--noinput")
+        manage(env, "seed_content")
+        yield {"tmp": tmp, "env": env}
+
+
+def unit(path: Path) -> dict[str, list[str]]:
+    """A systemd unit file's settings as {"Section.Key": [values]}."""
+    settings, section = {}, ""
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        key, value = line.split("=", 1)
+        settings.setdefault(f"{section}.{key}", []).append(value)
+    return settings
+
+
+def here(value: str) -> str:
+    return value.replace(DEPLOY_DIR, str(BASE_DIR))
+
+
+DUE_SOON = """
+from datetime import timedelta
+from django.utils import timezone
+from home.models import HomePage
+from pages.models import ContentPage
+
+page = HomePage.objects.get().add_child(instance=ContentPage(title="{title}", live=False))
+page.go_live_at = timezone.now() + timedelta(seconds=1)
+page.save_revision().publish()
+print(page.go_live_at.timestamp())
+"""
+IS_LIVE = "from wagtail.models import Page; print(Page.objects.get(title='{title}').live)"
+
+
+def due_page(site, title: str) -> None:
+    """A page scheduled to go live a second from now, once that second has passed: due."""
+    go_live = float(manage(site["env"], "shell", "-c", DUE_SOON.format(title=title)).split()[-1])
+    time.sleep(max(0.0, go_live - time.time()) + 0.5)
+    assert not is_live(site, title)
+
+
+def is_live(site, title: str) -> bool:
+    return manage(site["env"], "shell", "-c", IS_LIVE.format(title=title)).split()[-1] == "True"
+
+
+def production_environment(site) -> dict:
+    """What the site's environment file holds in production (README, Production)."""
+    return {
+        "SECRET_KEY": "deploy-test-not-secret",
+        "ALLOWED_HOSTS": "faxeifaellesskab.dk",
+        "DATABASE_URL": site["env"]["DATABASE_URL"],
+        "CACHE_DIR": site["env"]["CACHE_DIR"],
+    }
+
+
+def test_the_systemd_service_publishes_a_due_page(site):
+    service = unit(SERVICE)
+    due_page(site, "Forfalden side")
+
+    # The environment file's settings, then the unit's own Environment= lines.
+    env = {"PATH": os.environ["PATH"], **production_environment(site)}
+    for assignments in service["Service.Environment"]:
+        env.update(assignment.split("=", 1) for assignment in shlex.split(assignments))
+    [exec_start] = service["Service.ExecStart"]
+    [working_directory] = service["Service.WorkingDirectory"]
+    run = subprocess.run(
+        [here(arg) for arg in shlex.split(exec_start)],
+        cwd=here(working_directory),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert env["DJANGO_SETTINGS_MODULE"] == "faxeif.settings.production"
+    assert is_live(site, "Forfalden side")
+
+
+def test_the_cron_line_publishes_a_due_page(site, tmp_path):
+    [line] = [line for line in CRON.read_text().splitlines() if line and line[0] != "#"]
+    *every_minute, user, command = line.split(None, 6)
+    assert every_minute == ["*"] * 5 and user == "faxeif"
+    due_page(site, "Forfalden side til cron")
+
+    environment_file = tmp_path / "faxeif.env"
+    environment_file.write_text(
+        "".join(f"{k}={v}\n" for k, v in production_environment(site).items())
+    )
+    command = here(command).replace("/etc/faxeif/faxeif.env", str(environment_file))
+    command = command.replace("/run/lock/", f"{tmp_path}/")
+    # cron's environment: little more than a PATH.
+    cron_env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SHELL": "/bin/sh"}
+    run = subprocess.run(
+        ["/bin/sh", "-c", command], env=cron_env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert is_live(site, "Forfalden side til cron")
+
+
+def test_the_timer_starts_the_service_every_minute_and_systemd_accepts_both(tmp_path):
+    timer = unit(TIMER)
+    assert timer["Timer.OnCalendar"] == ["*-*-* *:*:00"]
+    assert timer["Timer.AccuracySec"] == ["1s"]
+    assert timer.get("Timer.Unit", [SERVICE.name]) == [SERVICE.name]
+    assert unit(SERVICE)["Service.Type"] == ["oneshot"]
+
+    analyze = shutil.which("systemd-analyze")
+    require(analyze is not None, "systemd-analyze (Debian: systemd)")
+    for path in (SERVICE, TIMER):
+        (tmp_path / path.name).write_text(here(path.read_text()))
+    verify = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / path.name) for path in (SERVICE, TIMER))],
+        capture_output=True,
+        text=True,
+    )
+    # Unknown or misspelt settings are only warnings to systemd: none is allowed here.
+    assert (verify.returncode, verify.stderr) == (0, "")
+
+
+NGINX_MAIN = """\
+daemon off;
+{user}
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/temp/body;
+    proxy_temp_path {tmp}/temp/proxy;
+    fastcgi_temp_path {tmp}/temp/fastcgi;
+    uwsgi_temp_path {tmp}/temp/uwsgi;
+    scgi_temp_path {tmp}/temp/scgi;
+    include {tmp}/faxeif.conf;
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def nginx_in_front(site):
+    """nginx with deploy/nginx/faxeif.conf in front of gunicorn as production runs it (sync
+    workers, only two of them here): the https and http base URLs, and the media folder."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    require(Path(nginx).exists(), "nginx (Debian: nginx-light)")
+    require(shutil.which("openssl") is not None, "openssl")
+    tmp = site["tmp"] / "nginx"
+    (tmp / "temp").mkdir(parents=True)
+    (tmp / "tls").mkdir()
+    media = Path(site["env"]["MEDIA_ROOT"])
+    media.mkdir(exist_ok=True)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=localhost", "-keyout", str(tmp / "tls" / "privkey.pem")]
+        + ["-out", str(tmp / "tls" / "fullchain.pem")],
+        check=True,
+        capture_output=True,
+    )
+    gunicorn, gunicorn_url = start_gunicorn(site["env"], workers=2)
+    https_port, http_port = free_port(), free_port()
+    config = NGINX_SITE.read_text()
+    for deployed, here_ in {
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "server 127.0.0.1:8000;": f"server {gunicorn_url.removeprefix('http://')};",
+        "/etc/letsencrypt/live/faxeifaellesskab.dk/": f"{tmp}/tls/",
+        f"{DEPLOY_DIR}/media/": f"{media}/",
+    }.items():
+        assert deployed in config, f"{NGINX_SITE.name} no longer says {deployed!r}"
+        config = config.replace(deployed, here_)
+    (tmp / "faxeif.conf").write_text(config)
+    # As root nginx's workers would run as nobody, who cannot read the temporary folders.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (tmp / "nginx.conf").write_text(NGINX_MAIN.format(user=user, tmp=tmp))
+    server = subprocess.Popen(
+        [nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "nginx-error.log")],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_serving(f"http://127.0.0.1:{http_port}/healthz", server, timeout=20)
+        yield {
+            "https": f"https://127.0.0.1:{https_port}",
+            "http": f"http://127.0.0.1:{http_port}",
+            "https_port": https_port,
+            "media": media,
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        stop_gunicorn(gunicorn)
+
+
+def client_tls() -> ssl.SSLContext:
+    """A visitor's TLS, trusting the test's self-signed certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def test_nginx_keeps_slow_clients_away_from_gunicorn(nginx_in_front):
+    https = nginx_in_front["https"]
+    tls = client_tls()
+    fetch(https + "/baggrund/", context=tls)  # now in the page cache
+
+    # 12 slow connections against 2 sync workers.
+    with SlowClients("127.0.0.1", nginx_in_front["https_port"], each=4, tls=tls) as slow:
+        started = time.monotonic()
+        time.sleep(1)
+        visits = [
+            fetch(https + "/baggrund/", cookie=cookie, timeout=5, context=tls)
+            for cookie in ["", "sessionid=x"] * 5
+        ]
+        waiting_at_first = slow.waiting()
+        # client_header_timeout: 10 s for the request line and headers, then nginx drops them.
+        time.sleep(max(0.0, 12 - (time.monotonic() - started)))
+        waiting_later = slow.waiting()
+
+    assert [visit["status"] for visit in visits] == [200] * 10  # None: no answer within 5 s
+    assert all("Hvad satte det i gang?" in visit["text"] for visit in visits)
+    slowest = max(visit["seconds"] for visit in visits)
+    assert slowest < PROMPTLY, f"a visitor waited {slowest:.1f} s"
+    assert waiting_at_first == {"idle": 4, "trickling": 8}
+    # The bodies keep coming (a byte every half second), so nginx keeps reading them.
+    assert waiting_later == {"idle": 0, "trickling": 4}
+
+
+def test_nginx_redirects_plain_http_except_the_health_check(nginx_in_front):
+    assert fetch(nginx_in_front["http"] + "/healthz")["status"] == 200
+    connection = http.client.HTTPConnection(nginx_in_front["http"].removeprefix("http://"))
+    connection.request("GET", "/baggrund/?side=2")
+    response = connection.getresponse()
+    assert response.status == 301
+    assert response.getheader("Location") == "https://127.0.0.1/baggrund/?side=2"
+
+
+def test_nginx_serves_uploads_so_that_nothing_in_them_runs(nginx_in_front):
+    (nginx_in_front["media"] / "documents").mkdir(exist_ok=True)
+    (nginx_in_front["media"] / "documents" / "side.html").write_text("<script>alert(1)</script>")
+    visit = fetch(nginx_in_front["https"] + "/media/documents/side.html", context=client_tls())
+    assert visit["status"] == 200
+    assert visit["headers"]["X-Content-Type-Options"] == "nosniff"
+    assert visit["headers"]["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_nginx_takes_uploads_of_20_mb_and_refuses_larger_ones(nginx_in_front):
+    """client_max_body_size 21m: the largest document (20 MB) in its form reaches the site, which
+    reads it all (and then refuses the post for its missing CSRF token); a larger body gets
+    nginx's 413 at once."""
+    host = nginx_in_front["https"].removeprefix("https://")
+
+    def upload(size: int) -> int:
+        boundary = "faxeif-graense"
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files[]"; '
+            'filename="rapport.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+            + b"x" * size
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        connection = http.client.HTTPSConnection(host, context=client_tls(), timeout=60)
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            # A post from the site's own page with a CSRF cookie: Django reads the whole form.
+            "Origin": "https://127.0.0.1",
+            "Cookie": f"csrftoken={'a' * 32}",
+        }
+        connection.request("POST", "/admin/documents/multiple/add/", body=body, headers=headers)
+        return connection.getresponse().status
+
+    assert upload(20 * 1024 * 1024) == 403  # the site's answer, after the whole upload
+    assert upload(22 * 1024 * 1024) == 413

@@ -1,0 +1,175 @@
+"""`make run` from a fresh database, as a developer or a small site runs it without a front
+server: slow clients do not stall it, scheduled pages go live and expire by themselves (and the
+page cache follows), and stopping it leaves nothing running."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from tests.servers import (
+    SlowClients,
+    fetch,
+    fresh_database,
+    interrupt,
+    kill_group,
+    manage,
+    running_processes,
+    start_gunicorn,
+    start_make_run,
+    stop_gunicorn,
+    wait_until_gone,
+)
+
+# A visitor's page must come this promptly while the slow clients hold their connections.
+PROMPTLY = 2.0
+# make run publishes every minute (PUBLISH_SCHEDULED_EVERY=60); the test asks for every second,
+# and a page must then be public (or gone) within this many seconds of its time.
+SCHEDULER_INTERVAL = 1
+SCHEDULER_LATE = 5.0
+
+
+@pytest.fixture(scope="module")
+def make_run(tmp_path_factory):
+    """`make run` on a database of its own; its process, base URL and environment."""
+    tmp = tmp_path_factory.mktemp("make-run")
+    with fresh_database(tmp) as database_url:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CACHE_DIR": str(tmp / "cache"),
+            "SECRET_KEY": "make-run-test-not-secret",
+            "ADMIN_PASSWORD": "make-run-test-kodeord-42",
+            "PUBLISH_SCHEDULED_EVERY": str(SCHEDULER_INTERVAL),
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)  # make run chooses its own
+        process, base_url = start_make_run(env, tmp / "make-run.log")
+        try:
+            yield {
+                "process": process,
+                "base_url": base_url,
+                "env": {**env, "DJANGO_SETTINGS_MODULE": "faxeif.settings.dev"},
+            }
+        finally:
+            if process.poll() is None:
+                kill_group(process)
+
+
+def test_slow_clients_do_not_stall_make_run(make_run):
+    base_url = make_run["base_url"]
+    port = int(base_url.rsplit(":", 1)[1])
+    fetch(base_url + "/baggrund/")  # now in the page cache
+
+    # 12 connections against 3 workers: with sync workers 3 idle ones stalled every request.
+    with SlowClients("127.0.0.1", port, each=4) as slow:
+        time.sleep(1)
+        # Other visitors: the cached page, and the page rendered anew (a session cookie).
+        visits = [
+            fetch(base_url + "/baggrund/", cookie=c, timeout=5) for c in ["", "sessionid=x"] * 5
+        ]
+        still_waiting = slow.waiting()
+
+    assert [visit["status"] for visit in visits] == [200] * 10  # None: no answer within 5 s
+    assert all("Hvad satte det i gang?" in visit["text"] for visit in visits)
+    slowest = max(visit["seconds"] for visit in visits)
+    assert slowest < PROMPTLY, f"a visitor waited {slowest:.1f} s"
+    # The slow clients were still there all along, holding their connections.
+    assert still_waiting == {"idle": 4, "trickling": 8}
+
+
+SCHEDULE_A_PAGE = """
+from datetime import timedelta
+from django.utils import timezone
+from home.models import HomePage
+from pages.models import ContentPage
+
+page = HomePage.objects.get().add_child(instance=ContentPage(
+    title="Planlagt side", slug="planlagt-side", live=False,
+    introduction="Denne side går i luften af sig selv.",
+))
+page.go_live_at = timezone.now() + timedelta(seconds=8)
+page.expire_at = page.go_live_at + timedelta(seconds=10)
+page.save_revision().publish()
+print(page.go_live_at.timestamp(), page.expire_at.timestamp())
+"""
+
+
+def visit_until(url: str, status: int, until: float) -> tuple[float, dict, list[int]]:
+    """Visit `url` until it answers `status` or `until` passes: when that answer came, the
+    visit, and the statuses seen before it."""
+    seen = []
+    while time.time() < until:
+        visit = fetch(url)
+        if visit["status"] == status:
+            return time.time(), visit, seen
+        seen.append(visit["status"])
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer {status} in time; it answered {seen[-5:]}")
+
+
+def cached(url: str) -> dict:
+    """A visit answered from the page cache. The visit that rendered the page may not have
+    stored it: a publication renews the cache's keys once more when it commits, and a page
+    rendered in between is not kept (it may show the state before)."""
+    for _ in range(3):
+        if (visit := fetch(url))["headers"].get("X-Cache") == "HIT":
+            return visit
+    raise AssertionError(f"{url} is not kept in the page cache")
+
+
+def test_make_run_publishes_and_expires_scheduled_pages_and_the_cache_follows(make_run):
+    base_url = make_run["base_url"]
+    page_url, other_url = base_url + "/planlagt-side/", base_url + "/baggrund/"
+    link = 'href="/planlagt-side/"'  # in the main menu of every page
+    printed = manage(make_run["env"], "shell", "-c", SCHEDULE_A_PAGE).splitlines()[-1]
+    go_live, expire = map(float, printed.split())
+
+    assert fetch(page_url)["status"] == 404
+    assert link not in cached(other_url)["text"]
+    assert time.time() < go_live, "the test was too slow to see the page before its time"
+
+    # It goes live by itself, shortly after its time and not before.
+    answered, live, _ = visit_until(page_url, 200, until=go_live + SCHEDULER_LATE)
+    assert answered >= go_live
+    assert live["headers"]["X-Cache"] == "MISS"
+    assert "Denne side går i luften af sig selv." in live["text"]
+    cached(page_url)
+    # Pages cached before it went live show it in their menu now.
+    assert link in fetch(other_url)["text"]
+
+    # It expires by itself: no longer served from the cache, no longer in the menu.
+    answered, gone, seen = visit_until(page_url, 404, until=expire + SCHEDULER_LATE)
+    assert answered >= expire and set(seen) <= {200}
+    assert gone["headers"].get("X-Cache") != "HIT"
+    after = fetch(other_url)
+    assert after["status"] == 200 and link not in after["text"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_the_scheduler_ends_with_gunicorn(make_run, signum):
+    """gunicorn as make run configures it, stopped (SIGTERM: systemctl stop, kill) or killed
+    (SIGKILL): its scheduler and workers end with it."""
+    env = {**make_run["env"], "NO_FRONT_SERVER": "1", "PUBLISH_SCHEDULED_EVERY": "60"}
+    server, _ = start_gunicorn(env, workers=2)
+    try:
+        children = [p for p in running_processes() if p["ppid"] == server.pid]
+        assert sum("publish_scheduled_loop" in p["command"] for p in children) == 1
+        os.kill(server.pid, signum)
+        server.wait(timeout=60)
+    finally:
+        if server.poll() is None:
+            stop_gunicorn(server)
+    assert wait_until_gone([p["pid"] for p in children], timeout=10) == []
+
+
+def test_ctrl_c_stops_make_run_and_leaves_nothing_running(make_run):
+    """Runs last: it stops the module's make run."""
+    process = make_run["process"]
+    group = [p for p in running_processes() if p["pgrp"] == process.pid]
+    commands = [p["command"] for p in group]
+    assert sum("publish_scheduled_loop" in command for command in commands) == 1
+    assert sum("gunicorn" in command for command in commands) == 4  # the master, 3 workers
+
+    interrupt(process)
+    assert wait_until_gone([p["pid"] for p in group], timeout=10) == []
