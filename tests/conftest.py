@@ -12,16 +12,15 @@ from pages.models import ContentPage, PhaseIndexPage, PhasePage
 
 
 def pytest_collection_modifyitems(config, items):
-    """The PostgreSQL pass leaves out the tests of what only SQLite has (a file that can go
-    missing, a lock on the whole database): deselected, and counted as such, not skipped."""
+    """Each pass leaves out the tests marked for the other (pyproject.toml says which and why):
+    deselected, and counted as such, not skipped."""
     from tests.servers import on_postgres
 
-    if not on_postgres():
-        return
-    deselected = [item for item in items if item.get_closest_marker("sqlite_only")]
+    other_pass = "sqlite_only" if on_postgres() else "postgresql_only"
+    deselected = [item for item in items if item.get_closest_marker(other_pass)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
+        items[:] = [item for item in items if not item.get_closest_marker(other_pass)]
 
 
 def pytest_report_header(config):

@@ -3,15 +3,19 @@ production serves it, or by `make run`, from a database and folders of its own; 
 requests to it over HTTP, slow ones too; the processes they leave; and control of the throwaway
 PostgreSQL server that scripts/with_postgres.sh started (the PostgreSQL pass, make soak)."""
 
+import atexit
 import os
 import pwd
 import re
 import shlex
+import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -64,6 +68,17 @@ def manage(env: dict, *args: str) -> str:
         capture_output=True,
         text=True,
     ).stdout
+
+
+def seed_site(env: dict) -> None:
+    """Give the served site's empty database its tables and the seed content, as make run does."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_content")
+
+
+def shell_result(env: dict, code: str) -> str:
+    """The last line that `code` prints, run by manage.py shell in the served site."""
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
 
 
 def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -179,21 +194,6 @@ def wait_until_gone(pids, timeout: float = 10) -> list[int]:
         time.sleep(0.2)
 
 
-@contextmanager
-def fresh_database(tmp: Path):
-    """An empty database of a served site's own; yields its DATABASE_URL. On the PostgreSQL pass
-    a new database on the throwaway server (dropped afterwards), else a SQLite file in tmp."""
-    if not on_postgres():
-        yield f"sqlite:///{tmp / 'site.sqlite3'}"
-        return
-    server, name = ThrowawayPostgres(), f"site_{uuid.uuid4().hex[:8]}"
-    url = server.create_database(name)
-    try:
-        yield url
-    finally:
-        server.drop_database(name)
-
-
 class ThrowawayPostgres:
     """The server of scripts/with_postgres.sh: its cluster is in $PGHOST/data and it was
     started with the options in postmaster.opts (the socket folder, no TCP). As root, it runs
@@ -234,9 +234,10 @@ class ThrowawayPostgres:
         log = self.socket_dir / "log"
         self._pg_ctl("-l", str(log), "-m", "fast", "-w", "-t", "60", "restart")
 
-    def create_database(self, name: str) -> str:
-        """A new empty database in the cluster; its DATABASE_URL."""
-        self._sql(f'CREATE DATABASE "{name}"')
+    def create_database(self, name: str, seeded: bool = False) -> str:
+        """A new database in the cluster, empty or a copy of the seeded site; its DATABASE_URL."""
+        template = f' TEMPLATE "{seeded_template().rsplit("/", 1)[1]}"' if seeded else ""
+        self._sql(f'CREATE DATABASE "{name}"{template}')
         return os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
 
     def drop_database(self, name: str) -> None:
@@ -274,19 +275,62 @@ def on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
+_seeded_template: str | None = None
+
+
+def seeded_template() -> str:
+    """The DATABASE_URL of a site that `make run` would set up (migrated and seeded), built once
+    per test run and then only copied: migrating takes about 10 s, a copy a fraction of one.
+    Nothing serves it or writes to it after the seed."""
+    global _seeded_template
+    if _seeded_template is None:
+        folder = Path(tempfile.mkdtemp(prefix="faxeif-seeded-"))
+        atexit.register(shutil.rmtree, folder, True)
+        if on_postgres():
+            # The cluster is thrown away after the run, this database with it.
+            url = ThrowawayPostgres().create_database(f"seeded_{uuid.uuid4().hex[:8]}")
+        else:
+            url = f"sqlite:///{folder / 'seeded.sqlite3'}"
+        seed_site(site_env(folder, url))
+        _seeded_template = url
+    return _seeded_template
+
+
+def seeded_sqlite_file(path: Path) -> str:
+    """A copy of the seeded site in a new SQLite file at `path`; its DATABASE_URL."""
+    source = sqlite3.connect(seeded_template().removeprefix("sqlite:///"))
+    target = sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return f"sqlite:///{path}"
+
+
 @contextmanager
-def site_database(tmp: Path):
-    """A database of a served site's own, yielding its DATABASE_URL: a SQLite file in `tmp`, or
-    on the PostgreSQL pass a new database in the throwaway server, dropped afterwards."""
+def site_database(tmp: Path, seeded: bool = False):
+    """A database of a served site's own, empty or a copy of the seeded site, yielding its
+    DATABASE_URL: a SQLite file in `tmp`, or on the PostgreSQL pass a new database in the
+    throwaway server, dropped afterwards."""
     if not on_postgres():
-        yield f"sqlite:///{tmp / 'site.sqlite3'}"
+        path = tmp / "site.sqlite3"
+        yield seeded_sqlite_file(path) if seeded else f"sqlite:///{path}"
         return
     server, name = ThrowawayPostgres(), f"site_{uuid.uuid4().hex[:8]}"
-    url = server.create_database(name)
+    url = server.create_database(name, seeded=seeded)
     try:
         yield url
     finally:
         server.drop_database(name)
+
+
+@contextmanager
+def seeded_site(tmp: Path):
+    """A served site's own database (see site_database), migrated and seeded; yields the
+    environment to run the site with."""
+    with site_database(tmp, seeded=True) as database_url:
+        yield site_env(tmp, database_url)
 
 
 # Visitors over HTTP, as a browser without JavaScript sends its requests.
@@ -294,7 +338,7 @@ def site_database(tmp: Path):
 
 @dataclass
 class Answer:
-    status: int
+    status: int | None
     headers: dict
     text: str
     seconds: float
@@ -308,17 +352,33 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects())
 
 
-def http(url: str, data: dict | None = None, headers: dict | None = None) -> Answer:
-    """One request (a POST when there is data), redirects not followed."""
+def http(
+    url: str,
+    data: dict | None = None,
+    headers: dict | None = None,
+    cookie: str = "",
+    timeout: float = 60,
+    context=None,
+) -> Answer:
+    """One visitor's request (a POST when there is data), redirects not followed. No answer
+    within `timeout` seconds, or a refused connection, is status None."""
     body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(url, body, headers or {})
+    headers = {**(headers or {}), **({"Cookie": cookie} if cookie else {})}
+    request = urllib.request.Request(url, body, headers)
+    opener = _opener if context is None else _tls_opener(context)
     started = time.monotonic()
     try:
-        with _opener.open(request, timeout=60) as response:
+        with opener.open(request, timeout=timeout) as response:
             status, answer_headers, raw = response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         status, answer_headers, raw = error.code, error.headers, error.read()
+    except (TimeoutError, urllib.error.URLError, ConnectionError):
+        status, answer_headers, raw = None, {}, b""
     return Answer(status, answer_headers, raw.decode(errors="replace"), time.monotonic() - started)
+
+
+def _tls_opener(context):
+    return urllib.request.build_opener(_NoRedirects(), urllib.request.HTTPSHandler(context=context))
 
 
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -343,20 +403,20 @@ class FormVisitor:
         )
 
 
-def fetch(url: str, cookie: str = "", timeout: float = 10, context=None) -> dict:
-    """One visitor's request: status, headers, text and the seconds it took (a timeout counts as
-    status None)."""
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
-            status, headers, body = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        status, headers, body = error.code, error.headers, error.read()
-    except (TimeoutError, urllib.error.URLError, ConnectionError):
-        status, headers, body = None, {}, b""
-    seconds = time.monotonic() - started
-    return {"status": status, "headers": headers, "text": body.decode(), "seconds": seconds}
+PROMPTLY = 2.0  # seconds: what a visitor beside slow clients may wait at the most
+
+
+def ten_visitors(url: str, context=None) -> list[Answer]:
+    """Ten visitors of a page, each waiting 5 s at the most: five get the cached copy, five
+    (with a session cookie) have it rendered anew, so a worker must be free for them."""
+    return [http(url, cookie=c, timeout=5, context=context) for c in ["", "sessionid=x"] * 5]
+
+
+def assert_served_promptly(visits: list[Answer], text: str) -> None:
+    assert [visit.status for visit in visits] == [200] * len(visits)  # None: no answer in time
+    assert all(text in visit.text for visit in visits)
+    slowest = max(visit.seconds for visit in visits)
+    assert slowest < PROMPTLY, f"a visitor waited {slowest:.1f} s"
 
 
 class SlowClients:

@@ -32,6 +32,21 @@ def activity_index() -> ActivityIndexPage:
     return index
 
 
+TOWN_HALL = "Rådhuset, Frederiksgade 9, 4690 Haslev"
+
+
+def publish_activity(title: str, slug: str, start, **fields) -> ActivityPage:
+    """A published activity in the index: six hours at the town hall unless `fields` say
+    otherwise."""
+    fields.setdefault("end", start + datetime.timedelta(hours=6))
+    fields.setdefault("place", TOWN_HALL)
+    activity = activity_index().add_child(
+        instance=ActivityPage(title=title, slug=slug, start=start, **fields)
+    )
+    activity.save_revision().publish()
+    return activity
+
+
 def build(image) -> dict[str, Page]:
     body = every_block(image, ContactPerson.objects.first())
     index = activity_index()
@@ -45,7 +60,7 @@ def build(image) -> dict[str, Page]:
             activity_type=ActivityType.TEMADAG,
             start=start,
             end=start + datetime.timedelta(hours=6),
-            place="Rådhuset, Frederiksgade 9, 4690 Haslev",
+            place=TOWN_HALL,
             audience="Alle ledere i Faxe Kommune",
             introduction="En temadag med alle blokke.",
             signup_enabled=True,

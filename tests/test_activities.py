@@ -32,7 +32,7 @@ from home.models import HomePage
 from pages.blocks import BodyBlock
 from tests.admin_forms import page_edit_data
 from tests.html import soup, text_of
-from tests.showcase_activities import activity_index, build, extra_urls
+from tests.showcase_activities import activity_index, build, extra_urls, publish_activity
 
 UTC = datetime.UTC
 HOUR = datetime.timedelta(hours=1)
@@ -59,18 +59,11 @@ _slugs = iter(range(1, 10_000))
 
 
 def add_activity(index, title, start, end=None, **fields) -> ActivityPage:
-    activity = index.add_child(
-        instance=ActivityPage(
-            title=title,
-            slug=f"aktivitet-{next(_slugs)}",
-            start=start,
-            end=end or start + 6 * HOUR,
-            place=fields.pop("place", "Rådhuset, Frederiksgade 9, 4690 Haslev"),
-            **fields,
-        )
+    """A published activity in `index` (the one activity index) with a slug of its own."""
+    assert index.pk == activity_index().pk
+    return publish_activity(
+        title, f"aktivitet-{next(_slugs)}", start, end=end or start + 6 * HOUR, **fields
     )
-    activity.save_revision().publish()
-    return activity
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import tarfile
-import uuid
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
 from tests.conftest import make_image
-from tests.servers import BASE_DIR, ThrowawayPostgres, on_postgres, site_env
+from tests.servers import BASE_DIR, on_postgres, site_database, site_env
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -81,20 +80,13 @@ def build_content(seeded) -> None:
 
 @pytest.fixture
 def empty_database(tmp_path):
-    """A new empty database for the restore: in the throwaway PostgreSQL on the PostgreSQL
-    pass, else a new SQLite file."""
-    if not on_postgres():
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    server, name = ThrowawayPostgres(), f"restored_{uuid.uuid4().hex[:8]}"
-    url = server.create_database(name)
-    try:
+    """A new empty database for the restore (see site_database)."""
+    with site_database(tmp_path) as url:
         yield url
-    finally:
-        server.drop_database(name)
 
 
 def manage(env, *args) -> subprocess.CompletedProcess:
+    """manage.py in the restored site's environment; a refusal is a result, not an error."""
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )

@@ -19,12 +19,16 @@ from faxeif.logs import Formatter
 from tests.servers import (
     ThrowawayPostgres,
     free_port,
-    manage,
     on_postgres,
+    seeded_sqlite_file,
+    shell_result,
     site_env,
     start_gunicorn,
     stop_gunicorn,
 )
+
+# Production's logging, which runs on PostgreSQL; what is logged does not depend on it.
+pytestmark = pytest.mark.postgresql_only
 
 # What a visitor types into the sign-up form and finds in the receipt's address: none of it may
 # reach the log.
@@ -97,7 +101,7 @@ class SqliteDatabase:
 
     def __init__(self, tmp_path):
         self.path, self.away = tmp_path / "site.sqlite3", tmp_path / "away.sqlite3"
-        self.url = f"sqlite:///{self.path}"
+        self.url = seeded_sqlite_file(self.path)
 
     def make_unavailable(self):
         self.path.rename(self.away)
@@ -118,7 +122,7 @@ class PostgresDatabase:
     def __init__(self):
         self.server = ThrowawayPostgres()
         self.name = f"error_log_{secrets.token_hex(4)}"
-        self.url = self.server.create_database(self.name)
+        self.url = self.server.create_database(self.name, seeded=True)
 
     def make_unavailable(self):
         self.server.allow_connections(self.name, False)
@@ -153,9 +157,7 @@ def test_production_logs_errors_with_method_path_and_traceback_and_nothing_the_v
     tmp_path, database
 ):
     setup_env = site_env(tmp_path, database.url)
-    manage(setup_env, "migrate", "--noinput")
-    manage(setup_env, "seed_content")
-    signup_path = manage(setup_env, "shell", "-c", ACTIVITY_WITH_SIGNUP).strip().splitlines()[-1]
+    signup_path = shell_result(setup_env, ACTIVITY_WITH_SIGNUP)
     stderr_path = tmp_path / "stderr.log"
     with open(stderr_path, "wb") as stderr:
         server, base_url = start_gunicorn(

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from activities.dates import DANISH_TIME
-from activities.models import ActivityPage, ActivityType, SignUp
+from activities.models import ActivityType, SignUp
 from tests.html import soup
-from tests.showcase_activities import activity_index
+from tests.showcase_activities import publish_activity
 
 # Modest: each example is a full request. No example database: nothing is written into the
 # repository, and every run draws afresh.
@@ -97,21 +97,14 @@ def assert_escaped(body: str, sent: list[str], before: str):
 @pytest.fixture
 def activity(seeded):
     day = (timezone.now() + datetime.timedelta(days=20)).astimezone(DANISH_TIME).date()
-    start = datetime.datetime.combine(day, datetime.time(9), tzinfo=DANISH_TIME)
-    page = activity_index().add_child(
-        instance=ActivityPage(
-            title="Temadag om samskabelse",
-            slug="temadag-om-samskabelse",
-            activity_type=ActivityType.TEMADAG,
-            start=start,
-            end=start + datetime.timedelta(hours=6),
-            place="Rådhuset, Frederiksgade 9, 4690 Haslev",
-            signup_enabled=True,
-            capacity=3,
-        )
+    return publish_activity(
+        "Temadag om samskabelse",
+        "temadag-om-samskabelse",
+        datetime.datetime.combine(day, datetime.time(9), tzinfo=DANISH_TIME),
+        activity_type=ActivityType.TEMADAG,
+        signup_enabled=True,
+        capacity=3,
     )
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture

@@ -10,20 +10,23 @@ import pytest
 
 from tests.servers import (
     SlowClients,
-    fetch,
-    fresh_database,
+    assert_served_promptly,
+    http,
     interrupt,
     kill_group,
     manage,
     running_processes,
+    site_database,
     start_gunicorn,
     start_make_run,
     stop_gunicorn,
+    ten_visitors,
     wait_until_gone,
 )
 
-# A visitor's page must come this promptly while the slow clients hold their connections.
-PROMPTLY = 2.0
+# make run's own set-up: SQLite is its default, and its processes do not depend on it.
+pytestmark = pytest.mark.sqlite_only
+
 # make run publishes every minute (PUBLISH_SCHEDULED_EVERY=60); the test asks for every second,
 # and a page must then be public (or gone) within this many seconds of its time.
 SCHEDULER_INTERVAL = 1
@@ -34,7 +37,7 @@ SCHEDULER_LATE = 5.0
 def make_run(tmp_path_factory):
     """`make run` on a database of its own; its process, base URL and environment."""
     tmp = tmp_path_factory.mktemp("make-run")
-    with fresh_database(tmp) as database_url:
+    with site_database(tmp) as database_url:
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -59,21 +62,16 @@ def make_run(tmp_path_factory):
 def test_slow_clients_do_not_stall_make_run(make_run):
     base_url = make_run["base_url"]
     port = int(base_url.rsplit(":", 1)[1])
-    fetch(base_url + "/baggrund/")  # now in the page cache
+    http(base_url + "/baggrund/")  # now in the page cache
 
     # 12 connections against 3 workers: with sync workers 3 idle ones stalled every request.
     with SlowClients("127.0.0.1", port, each=4) as slow:
         time.sleep(1)
         # Other visitors: the cached page, and the page rendered anew (a session cookie).
-        visits = [
-            fetch(base_url + "/baggrund/", cookie=c, timeout=5) for c in ["", "sessionid=x"] * 5
-        ]
+        visits = ten_visitors(base_url + "/baggrund/")
         still_waiting = slow.waiting()
 
-    assert [visit["status"] for visit in visits] == [200] * 10  # None: no answer within 5 s
-    assert all("Hvad satte det i gang?" in visit["text"] for visit in visits)
-    slowest = max(visit["seconds"] for visit in visits)
-    assert slowest < PROMPTLY, f"a visitor waited {slowest:.1f} s"
+    assert_served_promptly(visits, "Hvad satte det i gang?")
     # The slow clients were still there all along, holding their connections.
     assert still_waiting == {"idle": 4, "trickling": 8}
 
@@ -100,10 +98,10 @@ def visit_until(url: str, status: int, until: float) -> tuple[float, dict, list[
     visit, and the statuses seen before it."""
     seen = []
     while time.time() < until:
-        visit = fetch(url)
-        if visit["status"] == status:
+        visit = http(url)
+        if visit.status == status:
             return time.time(), visit, seen
-        seen.append(visit["status"])
+        seen.append(visit.status)
         time.sleep(0.2)
     raise AssertionError(f"{url} did not answer {status} in time; it answered {seen[-5:]}")
 
@@ -113,7 +111,7 @@ def cached(url: str) -> dict:
     stored it: a publication renews the cache's keys once more when it commits, and a page
     rendered in between is not kept (it may show the state before)."""
     for _ in range(3):
-        if (visit := fetch(url))["headers"].get("X-Cache") == "HIT":
+        if (visit := http(url)).headers.get("X-Cache") == "HIT":
             return visit
     raise AssertionError(f"{url} is not kept in the page cache")
 
@@ -125,25 +123,25 @@ def test_make_run_publishes_and_expires_scheduled_pages_and_the_cache_follows(ma
     printed = manage(make_run["env"], "shell", "-c", SCHEDULE_A_PAGE).splitlines()[-1]
     go_live, expire = map(float, printed.split())
 
-    assert fetch(page_url)["status"] == 404
-    assert link not in cached(other_url)["text"]
+    assert http(page_url).status == 404
+    assert link not in cached(other_url).text
     assert time.time() < go_live, "the test was too slow to see the page before its time"
 
     # It goes live by itself, shortly after its time and not before.
     answered, live, _ = visit_until(page_url, 200, until=go_live + SCHEDULER_LATE)
     assert answered >= go_live
-    assert live["headers"]["X-Cache"] == "MISS"
-    assert "Denne side går i luften af sig selv." in live["text"]
+    assert live.headers["X-Cache"] == "MISS"
+    assert "Denne side går i luften af sig selv." in live.text
     cached(page_url)
     # Pages cached before it went live show it in their menu now.
-    assert link in fetch(other_url)["text"]
+    assert link in http(other_url).text
 
     # It expires by itself: no longer served from the cache, no longer in the menu.
     answered, gone, seen = visit_until(page_url, 404, until=expire + SCHEDULER_LATE)
     assert answered >= expire and set(seen) <= {200}
-    assert gone["headers"].get("X-Cache") != "HIT"
-    after = fetch(other_url)
-    assert after["status"] == 200 and link not in after["text"]
+    assert gone.headers.get("X-Cache") != "HIT"
+    after = http(other_url)
+    assert after.status == 200 and link not in after.text
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])

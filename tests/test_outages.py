@@ -2,9 +2,6 @@
 a Danish 503 page at once, and the site recovers by itself when the database is back."""
 
 import sqlite3
-import time
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
@@ -13,8 +10,9 @@ from django.db import connections
 from tests.servers import (
     ThrowawayPostgres,
     http,
-    manage,
     on_postgres,
+    seeded_sqlite_file,
+    shell_result,
     site_env,
     start_gunicorn,
     stop_gunicorn,
@@ -23,18 +21,6 @@ from tests.servers import (
 UNAVAILABLE = "Siden er midlertidigt utilgængelig"
 CACHED_PAGE = "/baggrund/"
 UNCACHED_PAGE = "/faser/"
-
-
-def get(url: str, cookie: str = "") -> tuple[int, dict, str, float]:
-    """Status, headers, text and seconds taken, as a browser or monitor sees them."""
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status, headers, body = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        status, headers, body = error.code, error.headers, error.read()
-    return status, headers, body.decode(), time.monotonic() - started
 
 
 def test_healthz_answers_ok_as_plain_text_never_cached_without_cookies(client, db):
@@ -70,7 +56,7 @@ class SqliteOutage:
     def __init__(self, tmp):
         self.path = tmp / "site.sqlite3"
         self.away = tmp / "site.sqlite3.away"
-        self.url = f"sqlite:///{self.path}"
+        self.url = seeded_sqlite_file(self.path)
 
     @property
     def stopped(self) -> bool:
@@ -93,7 +79,7 @@ class PostgresOutage:
     def __init__(self, tmp):
         self.server = ThrowawayPostgres()
         self.name = f"outage_{uuid.uuid4().hex[:8]}"
-        self.url = self.server.create_database(self.name)
+        self.url = self.server.create_database(self.name, seeded=True)
         self.stopped = False
 
     def stop(self):
@@ -126,52 +112,50 @@ def test_database_outage_cached_pages_stay_the_rest_is_a_quick_503_and_the_site_
     tmp_path, outage
 ):
     env = site_env(tmp_path, outage.url)
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_content")
-    session_key = manage(env, "shell", "-c", SESSION_FOR_AN_EDITOR).strip().splitlines()[-1]
+    session_key = shell_result(env, SESSION_FOR_AN_EDITOR)
     editor = f"sessionid={session_key}"
     log = open(tmp_path / "gunicorn.log", "wb")
     server, base = start_gunicorn(env, stdout=log, stderr=log)
     try:
         # Before: the page is cached; /healthz and the editor's admin answer.
-        assert get(base + CACHED_PAGE)[0] == 200
-        assert get(base + CACHED_PAGE)[1]["X-Cache"] == "HIT"
-        assert get(base + "/healthz")[:3:2] == (200, "ok\n")
-        assert get(base + "/admin/", editor)[0] == 200
+        assert http(base + CACHED_PAGE).status == 200
+        assert http(base + CACHED_PAGE).headers["X-Cache"] == "HIT"
+        assert http(base + "/healthz").text == "ok\n"
+        assert http(base + "/admin/", cookie=editor).status == 200
 
         outage.stop()
         try:
             during = {
-                "cached": get(base + CACHED_PAGE),
-                "uncached": get(base + UNCACHED_PAGE),
-                "healthz": get(base + "/healthz"),
-                "editor": get(base + "/admin/", editor),
-                "uncached again": get(base + UNCACHED_PAGE),
+                "cached": http(base + CACHED_PAGE, timeout=10),
+                "uncached": http(base + UNCACHED_PAGE, timeout=10),
+                "healthz": http(base + "/healthz", timeout=10),
+                "editor": http(base + "/admin/", cookie=editor, timeout=10),
+                "uncached again": http(base + UNCACHED_PAGE, timeout=10),
             }
         finally:
             outage.start()
 
-        status, headers, text, _ = during.pop("cached")
-        assert (status, headers["X-Cache"]) == (200, "HIT")
-        assert "Baggrund" in text
-        status, headers, text, seconds = during.pop("healthz")
-        assert status == 503 and seconds < 1
-        assert headers["Retry-After"].isdigit()
-        assert headers["Content-Type"].startswith("text/plain")
-        for what, (status, headers, text, seconds) in during.items():
-            assert status == 503, what
-            assert seconds < 1, what
-            assert headers["Retry-After"].isdigit(), what
-            assert "no-store" in headers["Cache-Control"], what
-            assert UNAVAILABLE in text, what
-            assert 'lang="da"' in text, what
-            assert "Traceback" not in text, what
+        cached = during.pop("cached")
+        assert (cached.status, cached.headers["X-Cache"]) == (200, "HIT")
+        assert "Baggrund" in cached.text
+        health = during.pop("healthz")
+        assert health.status == 503 and health.seconds < 1
+        assert health.headers["Retry-After"].isdigit()
+        assert health.headers["Content-Type"].startswith("text/plain")
+        for what, answer in during.items():
+            assert answer.status == 503, what
+            assert answer.seconds < 1, what
+            assert answer.headers["Retry-After"].isdigit(), what
+            assert "no-store" in answer.headers["Cache-Control"], what
+            assert UNAVAILABLE in answer.text, what
+            assert 'lang="da"' in answer.text, what
+            assert "Traceback" not in answer.text, what
 
         # After: the same gunicorn, no restart; every worker finds the database again.
         for _ in range(4):
-            assert get(base + UNCACHED_PAGE)[0] == 200
-            assert get(base + "/healthz")[:3:2] == (200, "ok\n")
-            assert get(base + "/admin/", editor)[0] == 200
+            assert http(base + UNCACHED_PAGE).status == 200
+            assert http(base + "/healthz").text == "ok\n"
+            assert http(base + "/admin/", cookie=editor).status == 200
         assert server.poll() is None
     finally:
         stop_gunicorn(server)
@@ -216,9 +200,7 @@ class SqliteFile:
 @pytest.mark.sqlite_only
 def test_a_sqlite_file_unusable_in_any_way_answers_the_503_page_within_a_second(tmp_path):
     path = tmp_path / "site.sqlite3"
-    env = site_env(tmp_path, f"sqlite:///{path}")
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_content")
+    env = site_env(tmp_path, seeded_sqlite_file(path))
     database = SqliteFile(path)
     log = open(tmp_path / "gunicorn.log", "wb")
     server, base = start_gunicorn(env, stdout=log, stderr=log)

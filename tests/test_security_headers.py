@@ -173,12 +173,14 @@ def production(*args) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.sqlite_only  # production settings on an in-memory SQLite, on either pass
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = production("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
 
 
+@pytest.mark.sqlite_only  # production settings on an in-memory SQLite, on either pass
 def test_production_redirects_to_https_and_sends_hsts():
     result = production("shell", "-c", PRODUCTION_REQUESTS)
     assert result.returncode == 0, result.stderr

@@ -12,9 +12,8 @@ import pytest
 from activities.forms import DUPLICATE
 from tests.servers import (
     FormVisitor,
-    manage,
-    site_database,
-    site_env,
+    seeded_site,
+    shell_result,
     start_gunicorn,
     stop_gunicorn,
 )
@@ -46,11 +45,8 @@ print(json.dumps([[s.activity.slug, s.email, s.status] for s in SignUp.objects.a
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("concurrency")
-    with site_database(tmp) as database_url:
-        env = site_env(tmp, database_url)
-        manage(env, "migrate", "--noinput")
-        manage(env, "seed_content")
-        forms = json.loads(manage(env, "shell", "-c", ACTIVITIES).strip().splitlines()[-1])
+    with seeded_site(tmp) as env:
+        forms = json.loads(shell_result(env, ACTIVITIES))
         server, base = start_gunicorn(env, workers=3)  # as make run
         try:
             yield {"env": env, **{slug: base + url for slug, url in forms.items()}}
@@ -85,7 +81,7 @@ def person(number: int, email: str | None = None) -> dict:
 
 
 def signups(site, slug) -> Counter:
-    rows = json.loads(manage(site["env"], "shell", "-c", SIGNUPS).strip().splitlines()[-1])
+    rows = json.loads(shell_result(site["env"], SIGNUPS))
     return Counter(status for activity, _, status in rows if activity == slug)
 
 

@@ -16,7 +16,7 @@ from activities.models import ActivityPage, ActivityType, SignUp
 from pages.models import ContentPage
 from tests.admin_forms import page_edit_data
 from tests.html import soup, text_of
-from tests.showcase_activities import activity_index
+from tests.showcase_activities import publish_activity
 
 POSTED_TITLE = "Temadag\r\nom samskabelse\t\x07\u2028i Haslev\n"
 ONE_LINE = "Temadag om samskabelse i Haslev"
@@ -25,19 +25,9 @@ ONE_LINE = "Temadag om samskabelse i Haslev"
 @pytest.fixture
 def activity(seeded):
     start = timezone.now() + datetime.timedelta(days=30)
-    page = activity_index().add_child(
-        instance=ActivityPage(
-            title="Temadag",
-            slug="temadag",
-            activity_type=ActivityType.TEMADAG,
-            start=start,
-            end=start + datetime.timedelta(hours=6),
-            place="Rådhuset, Frederiksgade 9, 4690 Haslev",
-            signup_enabled=True,
-        )
+    return publish_activity(
+        "Temadag", "temadag", start, activity_type=ActivityType.TEMADAG, signup_enabled=True
     )
-    page.save_revision().publish()
-    return page
 
 
 def sign_up(activity, email="meha@faxekommune.dk"):

@@ -2,7 +2,6 @@
 and Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.site import PROCESLEDER
-from tests.servers import manage, require, site_env, start_gunicorn, stop_gunicorn
+from tests.servers import require, seeded_site, shell_result, start_gunicorn, stop_gunicorn
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -27,28 +26,18 @@ ARTIFACTS = BASE_DIR / "test-artifacts"
 NOT_FOUND_URL = "/findes-ikke/"
 
 
-def site_database_url(tmp: Path) -> str:
-    # On the PostgreSQL pass, the throwaway server's own database (pytest-django uses a separate
-    # test_ database); else a SQLite file of the served site's own.
-    url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith("postgres") else f"sqlite:///{tmp / 'site.sqlite3'}"
-
-
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory):
     """Base URL and page URLs of the site, served by gunicorn as `make run` serves it."""
     tmp = tmp_path_factory.mktemp("served-site")
-    env = site_env(tmp, site_database_url(tmp))
-    manage(env, "migrate", "--noinput")
-    prepared = manage(env, "shell", "-c", "from tests.browser.site import prepare; prepare()")
-    urls = json.loads(prepared.strip().splitlines()[-1])
-
-    # With the scheduler of make run: editors' scheduled pages go live at the whole minute.
-    server, base_url = start_gunicorn({**env, "PUBLISH_SCHEDULED_EVERY": "60"})
-    try:
-        yield {"base_url": base_url, "urls": urls}
-    finally:
-        stop_gunicorn(server)
+    with seeded_site(tmp) as env:
+        urls = json.loads(shell_result(env, "from tests.browser.site import prepare; prepare()"))
+        # With the scheduler of make run: editors' scheduled pages go live at the whole minute.
+        server, base_url = start_gunicorn({**env, "PUBLISH_SCHEDULED_EVERY": "60"})
+        try:
+            yield {"base_url": base_url, "urls": urls}
+        finally:
+            stop_gunicorn(server)
 
 
 @pytest.fixture(scope="session")

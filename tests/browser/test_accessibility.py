@@ -6,6 +6,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import NOT_FOUND_URL
 
+# What a browser finds in the rendered pages: the same markup on either database.
+pytestmark = pytest.mark.sqlite_only
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"phone": 375, "desktop": 1280}
 

@@ -19,6 +19,9 @@ from faxeif.security import header_value
 from tests.browser.conftest import require
 from tests.browser.test_accessibility import WCAG_TAGS
 
+# What a browser finds in the rendered pages: the same markup on either database.
+pytestmark = pytest.mark.sqlite_only
+
 ERROR_PAGES = {"500.html": 500, "503.html": 503}
 
 

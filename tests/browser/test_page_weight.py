@@ -1,6 +1,11 @@
 """A text page is light: everything a first visit downloads (HTML, CSS, fonts, scripts, icons)
 stays within 60 KB."""
 
+import pytest
+
+# What a browser finds in the rendered pages: the same markup on either database.
+pytestmark = pytest.mark.sqlite_only
+
 BUDGET = 60_000
 
 

@@ -1,6 +1,11 @@
 """Anonymous visitors: no cookies, nothing fetched from other hosts, no console errors."""
 
+import pytest
+
 from tests.browser.conftest import NOT_FOUND_URL
+
+# What a browser finds in the rendered pages: the same markup on either database.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_visitors_get_no_cookies_no_other_hosts_and_no_console_errors(chromium, served_site):

@@ -5,6 +5,9 @@ import pytest
 
 from tests.browser.conftest import NOT_FOUND_URL
 
+# What a browser finds in the rendered pages: the same markup on either database.
+pytestmark = pytest.mark.sqlite_only
+
 
 def file_name(url: str, width: int) -> str:
     slug = url.strip("/").replace("/", "_") or "forside"
