@@ -357,10 +357,12 @@ def _store(environ, response, versions, query_names) -> None:
         "fresh_until": fresh_until,
     }
     reads = {"names": query_names, "versions": versions, "fresh_until": fresh_until}
+    # The names first: a full file cache culls before each write, so the page, written last, is
+    # never culled by its own store (requests without a query string need only the page).
     cache().set_many(
         {
-            _page_key(address, _query_pairs(environ, query_names)): entry,
             _query_names_key(address): reads,
+            _page_key(address, _query_pairs(environ, query_names)): entry,
         },
         settings.PAGE_CACHE_TIMEOUT,
     )

@@ -39,10 +39,22 @@ def announce_database(django_db_setup, django_db_blocker):
     print(f"\nTests ran on: {vendor} ({version})")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as `make run` leaves it, migrated and seeded, built once per run: each
+    test's transaction is rolled back, so every test starts from this state."""
+    with django_db_blocker.unblock():
+        call_command("seed_content", stdout=io.StringIO())
+        # A transactional test (serialized_rollback) starts from the state serialized when the
+        # database was created: serialize again, so that it starts from the seeded site too.
+        if hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
 def seeded(db):
-    """The site as `make run` sets it up: migrations plus the seed content."""
-    call_command("seed_content", stdout=open("/dev/null", "w"))
+    """The site as `make run` sets it up: migrations plus the seed content, which every test
+    database has from the start (django_db_setup); the objects the tests use most."""
     return {
         "home": HomePage.objects.get(),
         "baggrund": ContentPage.objects.get(slug="baggrund"),

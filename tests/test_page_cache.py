@@ -283,7 +283,8 @@ def test_a_full_page_cache_is_culled_but_never_loses_a_dependency_version(client
         assert client.get(f"/soeg/?q=samskabelse{n}").status_code == 200
     assert len(cache_files()) <= 40 + 2
 
-    assert cache_files("pagecache_versions") == versions
+    # Every version is still there, unchanged (the searches may have added their own).
+    assert versions.items() <= cache_files("pagecache_versions").items()
     for url in REAL_PAGES:  # a culled page is rendered once more, then cached again
         if client.get(url)["X-Cache"] == "MISS":
             assert client.get(url)["X-Cache"] == "HIT", url

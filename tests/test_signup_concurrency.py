@@ -21,16 +21,14 @@ from tests.servers import (
 ACTIVITIES = """
 import datetime, json
 from django.utils import timezone
-from activities.models import ActivityPage, ActivityType
-from tests.showcase_activities import activity_index
+from activities.models import ActivityType
+from tests.showcase_activities import publish_activity
 start = timezone.now() + datetime.timedelta(days=30)
 forms = {}
 for slug in ("to-pladser", "samme-mail"):
-    page = activity_index().add_child(instance=ActivityPage(
-        title=f"Temadag {slug}", slug=slug, activity_type=ActivityType.TEMADAG, start=start,
-        end=start + datetime.timedelta(hours=6), place="Rådhuset, Frederiksgade 9, 4690 Haslev",
-        signup_enabled=True, capacity=2))
-    page.save_revision().publish()
+    page = publish_activity(
+        f"Temadag {slug}", slug, start, activity_type=ActivityType.TEMADAG, signup_enabled=True,
+        capacity=2)
     forms[slug] = page.signup_url()
 print(json.dumps(forms))
 """
