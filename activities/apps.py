@@ -9,6 +9,6 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "Aktiviteter"
 
     def ready(self):
-        from activities.models import connect_invalidation
+        from activities.signups import connect_invalidation
 
         connect_invalidation()

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 
 from contacts.models import ContactPerson
 
-from .models import ActivityPage, SignUp
+from .signups import SignUp
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class SignUpForm(forms.ModelForm):
             "comment": {"max_length": "Kommentaren må højst være på %(limit_value)d tegn."},
         }
 
-    def __init__(self, *args, activity: ActivityPage, **kwargs):
+    def __init__(self, *args, activity, **kwargs):
         self.activity = activity
         super().__init__(*args, instance=SignUp(activity=activity), **kwargs)
 
@@ -100,7 +100,8 @@ class SignUpForm(forms.ModelForm):
                 # Lock the activity: whoever counts the seats next waits until this sign-up is
                 # saved. (SQLite has no row locks; it lets one writer in at a time.)
                 capacity = (
-                    ActivityPage.objects.select_for_update(of=("self",))
+                    type(self.activity)
+                    .objects.select_for_update(of=("self",))
                     .values_list("capacity", flat=True)
                     .get(pk=self.activity.pk)
                 )

@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .models import SignUp
+from .signups import SignUp
 
 # A cell that starts with one of these is read as a formula by spreadsheet programs; a visitor
 # could type one into the sign-up form (CSV injection). Wagtail guards its Excel export, not CSV.

@@ -73,6 +73,10 @@ class Office(index.Indexed, models.Model):
 
 @register_snippet
 class ContactPerson(index.Indexed, models.Model):
+    # What a page showing a person depends on (the person and their office): the contact card
+    # block reads it from here, as it cannot import this module.
+    CACHE_DEPENDENCIES = CONTACT_DEPENDENCIES
+
     name = models.CharField("navn", max_length=200)
     role = models.CharField("rolle", max_length=200, help_text="Fx Procesleder.")
     phone = models.CharField("telefon", max_length=20, blank=True, validators=[phone_validator])

@@ -1,6 +1,7 @@
 """The StreamField blocks every page body is built from. Each renders through its own template in
 templates/blocks/."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from wagtail import blocks
@@ -126,10 +127,11 @@ class ContactPersonChooserBlock(SnippetChooserBlock):
 
 
 class ContactCardBlock(SectionHeadingMixin, blocks.StructBlock):
-    def get_context(self, value, parent_context=None):
-        from contacts.models import CONTACT_DEPENDENCIES
+    # The contact model comes from the chooser (named by its label), not from an import: the
+    # contacts app builds on this one.
 
-        depends_on(*CONTACT_DEPENDENCIES)
+    def get_context(self, value, parent_context=None):
+        depends_on(*self.child_blocks["person"].model_class.CACHE_DEPENDENCIES)
         return super().get_context(value, parent_context)
 
     heading = blocks.CharBlock(label="Overskrift", default="Kontakt", max_length=200)
@@ -141,9 +143,8 @@ class ContactCardBlock(SectionHeadingMixin, blocks.StructBlock):
     )
 
     def get_preview_value(self):
-        from contacts.models import ContactPerson
-
-        person = ContactPerson.objects.select_related("office").first()
+        people = self.child_blocks["person"].model_class.objects
+        person = people.select_related("office").first()
         return self.to_python({"heading": "Kontakt", "person": person and person.pk})
 
     class Meta:
@@ -163,10 +164,9 @@ class PhaseTimelineBlock(SectionHeadingMixin, blocks.StructBlock):
     )
 
     def get_context(self, value, parent_context=None):
-        from pages.models import published_phases
-
         context = super().get_context(value, parent_context)
-        context["phases"] = published_phases()
+        # From the registry: the page models import these blocks.
+        context["phases"] = apps.get_model("pages", "PhasePage").published()
         return context
 
     class Meta:

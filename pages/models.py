@@ -134,7 +134,7 @@ class PhaseIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["phases"] = published_phases()
+        context["phases"] = PhasePage.published()
         return context
 
 
@@ -196,15 +196,15 @@ class PhasePage(BasePage):
             return str(self.start_date.year)
         return f"{self.start_date.year}–{self.end_date.year}"
 
+    @classmethod
+    def published(cls) -> list["PhasePage"]:
+        """The public phases in time order. Several pages show them (Faser, Baggrund's timeline),
+        so they are kept in the cache until a phase changes."""
 
-def published_phases() -> list[PhasePage]:
-    """The phases in time order. Several pages show them (Faser, Baggrund's timeline), so they
-    are kept in the cache until a phase changes."""
+        def fetch():
+            return list(cls.objects.live().filter(public_q()).in_time_order())
 
-    def fetch():
-        return list(PhasePage.objects.live().filter(public_q()).in_time_order())
-
-    return cached_data("phases", (PHASE_DEPENDENCY,), fetch)
+        return cached_data("phases", (PHASE_DEPENDENCY,), fetch)
 
 
 @register_setting(icon="site")

@@ -39,10 +39,19 @@ def announce_database(django_db_setup, django_db_blocker):
     print(f"\nTests ran on: {vendor} ({version})")
 
 
+def uses_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences"}
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """The test database as `make run` leaves it, migrated and seeded, built once per run: each
     test's transaction is rolled back, so every test starts from this state."""
+    if not any(uses_database(item) for item in request.session.items):
+        return  # pytest-django made no test database for this run
     with django_db_blocker.unblock():
         call_command("seed_content", stdout=io.StringIO())
         # A transactional test (serialized_rollback) starts from the state serialized when the

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from activities.dates import DANISH_TIME
-from activities.models import ActivityType, SignUp
+from activities.models import ActivityType
+from activities.signups import SignUp
 from tests.html import soup
 from tests.showcase_activities import publish_activity
 

@@ -35,7 +35,7 @@ print(json.dumps(forms))
 
 SIGNUPS = """
 import json
-from activities.models import SignUp
+from activities.signups import SignUp
 print(json.dumps([[s.activity.slug, s.email, s.status] for s in SignUp.objects.all()]))
 """
 

@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from activities.models import ActivityPage, ActivityType, SignUp
+from activities.models import ActivityPage, ActivityType
+from activities.signups import SignUp
 from pages.models import ContentPage
 from tests.admin_forms import page_edit_data
 from tests.html import soup, text_of

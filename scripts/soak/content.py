@@ -23,7 +23,8 @@ from django.db import DatabaseError, connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Revision  # noqa: E402
 
-from activities.models import ActivityPage, ActivityType, SignUp  # noqa: E402
+from activities.models import ActivityPage, ActivityType  # noqa: E402
+from activities.signups import SignUp  # noqa: E402
 from pages.models import ContentPage  # noqa: E402
 from tests.showcase_activities import activity_index  # noqa: E402
 

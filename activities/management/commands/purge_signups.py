@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from activities.models import purge_signups
+from activities.signups import purge_signups
 
 
 class Command(BaseCommand):

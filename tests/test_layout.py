@@ -1,0 +1,91 @@
+"""The code's layout: imports run one way. A circle of imports, even one kept alive by an import
+inside a function, ties modules that should be read, tested and moved on their own."""
+
+import ast
+from pathlib import Path
+
+from tests.servers import BASE_DIR
+
+# Whatever the repository holds that is not the project's own Python.
+NOT_OURS = {".venv", "node_modules", "var", "media", "staticfiles", "test-artifacts"}
+
+
+def project_modules() -> dict[str, Path]:
+    modules = {}
+    for path in BASE_DIR.rglob("*.py"):
+        relative = path.relative_to(BASE_DIR)
+        if NOT_OURS & set(relative.parts):
+            continue
+        name = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+        modules[name] = path
+    return modules
+
+
+def imported_names(module: str, path: Path, node: ast.AST) -> list[str]:
+    """The dotted names an import statement may mean, relative imports resolved."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    package = module.split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    if node.level:
+        package = package[: len(package) - (node.level - 1)]
+        base = ".".join([*package, node.module] if node.module else package)
+    else:
+        base = node.module
+    return [base] + [f"{base}.{alias.name}" for alias in node.names]
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each project module and the project modules it imports, at the top or in a function."""
+    modules = project_modules()
+    graph = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for target in imported_names(name, path, node):
+                    while target and target not in modules:
+                        target = target.rpartition(".")[0]
+                    if target and target != name:
+                        graph[name].add(target)
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in graph[module]:
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+                on_stack.discard(group[-1])
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_the_checker_finds_a_circle_through_an_import_inside_a_function():
+    made_up = {"a.models": {"a.forms"}, "a.forms": {"a.models"}, "b": {"a.models"}}
+    assert circles(made_up) == [["a.forms", "a.models"]]
+    graph = import_graph()
+    assert "pages.blocks" in graph["pages.models"]  # from .blocks import BodyBlock
+    assert "activities.signups" in graph["activities.apps"]  # imported inside ready()
+
+
+def test_no_module_imports_itself_back_through_others():
+    assert circles(import_graph()) == []
