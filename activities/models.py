@@ -81,7 +81,15 @@ def upcoming_activities(limit: int = 3) -> list["ActivityPage"]:
     return activities
 
 
-class ActivityIndexPage(RoutablePageMixin, BasePage):
+class CalendarRouteMixin(RoutablePageMixin):
+    """A page with a calendar file of its own at kalender.ics (its route named "calendar")."""
+
+    def calendar_url(self, request=None) -> str:
+        # Without the trailing slash: activities/urls.py hands ".ics" addresses to Wagtail.
+        return self.get_url(request) + self.reverse_subpage("calendar").rstrip("/")
+
+
+class ActivityIndexPage(CalendarRouteMixin, BasePage):
     """Aktiviteter: upcoming activities first, then past ones; filtered by type through the
     query string (?type=temadag), paginated (?side=2), and as a calendar file."""
 
@@ -97,10 +105,6 @@ class ActivityIndexPage(RoutablePageMixin, BasePage):
 
     def activities(self):
         return ActivityPage.objects.child_of(self).live().filter(public_q())
-
-    def calendar_url(self, request=None) -> str:
-        # Without the trailing slash: activities/urls.py hands ".ics" addresses to Wagtail.
-        return self.get_url(request) + self.reverse_subpage("calendar").rstrip("/")
 
     def listing_url(self, request, activity_type="", number=1) -> str:
         params = {}
@@ -154,7 +158,7 @@ class ActivityIndexPage(RoutablePageMixin, BasePage):
         )
 
 
-class ActivityPage(RoutablePageMixin, BasePage):
+class ActivityPage(CalendarRouteMixin, BasePage):
     """One activity: a temadag, seminar, workshop, LederForum or Faxe Leder & LæringsAkademi,
     with its time, place and audience, and optionally a sign-up with a number of seats."""
 
@@ -307,10 +311,6 @@ class ActivityPage(RoutablePageMixin, BasePage):
         if self.audience:
             data["audience"] = {"@type": "Audience", "audienceType": self.audience}
         return data
-
-    def calendar_url(self, request=None) -> str:
-        # Without the trailing slash: activities/urls.py hands ".ics" addresses to Wagtail.
-        return self.get_url(request) + self.reverse_subpage("calendar").rstrip("/")
 
     def signup_url(self, request=None) -> str:
         return self.get_url(request) + self.reverse_subpage("signup")

@@ -35,6 +35,13 @@ def activity_index() -> ActivityIndexPage:
 TOWN_HALL = "Rådhuset, Frederiksgade 9, 4690 Haslev"
 
 
+def days_ahead(days: int, hour: int = 9) -> datetime.datetime:
+    """`days` days from today (negative: ago) at `hour` o'clock Danish time: a start that keeps a
+    test's activity upcoming (and its sign-up open) whenever the tests run."""
+    day = (timezone.now() + datetime.timedelta(days=days)).astimezone(DANISH_TIME).date()
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=DANISH_TIME)
+
+
 def publish_activity(title: str, slug: str, start, **fields) -> ActivityPage:
     """A published activity in the index: six hours at the town hall unless `fields` say
     otherwise."""
@@ -50,9 +57,7 @@ def publish_activity(title: str, slug: str, start, **fields) -> ActivityPage:
 def build(image) -> dict[str, Page]:
     body = every_block(image, ContactPerson.objects.first())
     index = activity_index()
-    # A month ahead at 9 o'clock Danish time, so its sign-up is open whenever the tests run.
-    day = (timezone.now() + datetime.timedelta(days=30)).astimezone(DANISH_TIME).date()
-    start = datetime.datetime.combine(day, datetime.time(9), tzinfo=DANISH_TIME)
+    start = days_ahead(30)
     activity = index.add_child(
         instance=ActivityPage(
             title="Eksempeltemadag",

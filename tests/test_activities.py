@@ -32,7 +32,13 @@ from home.models import HomePage
 from pages.blocks import BodyBlock
 from tests.admin_forms import page_edit_data
 from tests.html import soup, text_of
-from tests.showcase_activities import activity_index, build, extra_urls, publish_activity
+from tests.showcase_activities import (
+    activity_index,
+    build,
+    days_ahead,
+    extra_urls,
+    publish_activity,
+)
 
 UTC = datetime.UTC
 HOUR = datetime.timedelta(hours=1)
@@ -42,12 +48,6 @@ BUDGET = 12
 
 def at(year, month, day, hour=9, minute=0) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=DANISH_TIME)
-
-
-def soon(days=10, hour=9) -> datetime.datetime:
-    """`days` days from today (negative: ago) at `hour` o'clock Danish time."""
-    day = (timezone.now() + days * DAY).astimezone(DANISH_TIME).date()
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=DANISH_TIME)
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def temadag(index):
     return add_activity(
         index,
         "Temadag om samskabelse",
-        soon(10),
+        days_ahead(10),
         activity_type=ActivityType.TEMADAG,
         audience="Alle ledere",
         introduction="En dag om at skabe sammen.",
@@ -145,7 +145,7 @@ def test_calendar_has_the_right_times_across_the_change_to_summer_time(client, i
 
 @pytest.mark.django_db
 def test_calendar_uids_stay_the_same_when_an_activity_changes(client, index, temadag):
-    seminar = add_activity(index, "Seminar", soon(20), activity_type=ActivityType.SEMINAR)
+    seminar = add_activity(index, "Seminar", days_ahead(20), activity_type=ActivityType.SEMINAR)
     first = {
         e["SUMMARY"]: str(e["UID"]) for e in ics(client.get("/aktiviteter/kalender.ics")).events
     }
@@ -171,7 +171,7 @@ def test_calendar_uids_stay_the_same_when_an_activity_changes(client, index, tem
 
 @pytest.mark.django_db
 def test_calendar_lists_upcoming_activities_only(client, index, temadag):
-    add_activity(index, "Sidste års temadag", soon(-365))
+    add_activity(index, "Sidste års temadag", days_ahead(-365))
     summaries = [e["SUMMARY"] for e in ics(client.get("/aktiviteter/kalender.ics")).events]
     assert summaries == ["Temadag om samskabelse"]
 
@@ -301,7 +301,7 @@ def test_activity_pages_change_when_the_sign_up_closes_without_anyone_editing(cl
     activity = add_activity(
         index,
         "Seminar med kort frist",
-        soon(5),
+        days_ahead(5),
         signup_enabled=True,
         signup_deadline=timezone.now() + datetime.timedelta(seconds=2),
     )
@@ -404,7 +404,9 @@ def test_a_second_sign_up_with_the_same_address_is_refused_politely(client, tema
     assert temadag.signups.count() == 1
     assert len(mail.outbox) == 1
     # The same person may sign up for another activity.
-    other = add_activity(temadag.get_parent().specific, "Workshop", soon(12), signup_enabled=True)
+    other = add_activity(
+        temadag.get_parent().specific, "Workshop", days_ahead(12), signup_enabled=True
+    )
     assert sign_up(client, other, email="meha@faxekommune.dk").status_code == 302
 
 
@@ -418,7 +420,7 @@ def test_the_database_refuses_a_double_sign_up_too(temadag):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_people_cannot_both_take_the_last_seat(seeded):
     activity = add_activity(
-        activity_index(), "Temadag med én plads", soon(10), signup_enabled=True, capacity=1
+        activity_index(), "Temadag med én plads", days_ahead(10), signup_enabled=True, capacity=1
     )
     result = {}
     if connection.vendor != "postgresql":
@@ -517,7 +519,7 @@ def test_no_sign_up_after_the_deadline_or_when_sign_up_is_off(client, index):
     closed = add_activity(
         index,
         "Lukket temadag",
-        soon(5),
+        days_ahead(5),
         signup_enabled=True,
         signup_deadline=timezone.now() - HOUR,
     )
@@ -527,7 +529,7 @@ def test_no_sign_up_after_the_deadline_or_when_sign_up_is_off(client, index):
     assert "Tilmeldingen er lukket." in text_of(response, "main")
     assert soup(response).select_one("form.signup-form") is None
 
-    without = add_activity(index, "Åbent seminar", soon(5))
+    without = add_activity(index, "Åbent seminar", days_ahead(5))
     assert client.get(without.signup_url()).status_code == 404
     assert sign_up(client, without).status_code == 404
     assert not SignUp.objects.exists()
@@ -538,11 +540,11 @@ def test_no_sign_up_after_the_deadline_or_when_sign_up_is_off(client, index):
 
 @pytest.mark.django_db
 def test_index_lists_upcoming_soonest_first_then_past_newest_first(client, index):
-    add_activity(index, "Om et år", soon(365))
-    add_activity(index, "I forgårs", soon(-2))
-    add_activity(index, "I næste uge", soon(7))
-    add_activity(index, "Sidste år", soon(-365))
-    add_activity(index, "I morgen", soon(1))
+    add_activity(index, "Om et år", days_ahead(365))
+    add_activity(index, "I forgårs", days_ahead(-2))
+    add_activity(index, "I næste uge", days_ahead(7))
+    add_activity(index, "Sidste år", days_ahead(-365))
+    add_activity(index, "I morgen", days_ahead(1))
     page = soup(client.get("/aktiviteter/"))
     groups = {
         section.h2.get_text(): [a.get_text() for a in section.select(".card__title a")]
@@ -569,9 +571,9 @@ def test_an_activity_moves_to_the_past_when_it_ends(client, index):
 
 @pytest.mark.django_db
 def test_index_filters_by_type_through_the_query_string(client, index):
-    add_activity(index, "Temadag 1", soon(3), activity_type=ActivityType.TEMADAG)
-    add_activity(index, "LederForum 1", soon(4), activity_type=ActivityType.LEDERFORUM)
-    add_activity(index, "Akademiet", soon(5), activity_type=ActivityType.FLLA)
+    add_activity(index, "Temadag 1", days_ahead(3), activity_type=ActivityType.TEMADAG)
+    add_activity(index, "LederForum 1", days_ahead(4), activity_type=ActivityType.LEDERFORUM)
+    add_activity(index, "Akademiet", days_ahead(5), activity_type=ActivityType.FLLA)
 
     response = client.get("/aktiviteter/?type=lederforum")
     titles = [a.get_text() for a in soup(response).select(".card__title a")]
@@ -597,8 +599,10 @@ def test_index_filters_by_type_through_the_query_string(client, index):
 @pytest.mark.django_db
 def test_index_is_paginated_with_danish_links(client, index):
     for n in range(23):
-        add_activity(index, f"Temadag {n:02d}", soon(n + 1), activity_type=ActivityType.TEMADAG)
-    add_activity(index, "Et seminar", soon(30), activity_type=ActivityType.SEMINAR)
+        add_activity(
+            index, f"Temadag {n:02d}", days_ahead(n + 1), activity_type=ActivityType.TEMADAG
+        )
+    add_activity(index, "Et seminar", days_ahead(30), activity_type=ActivityType.SEMINAR)
 
     first = soup(client.get("/aktiviteter/"))
     assert len(first.select(".card")) == 10
@@ -630,7 +634,7 @@ def test_index_is_paginated_with_danish_links(client, index):
 def test_index_is_cached_and_renewed_when_an_activity_is_published(client, index):
     client.get("/aktiviteter/")
     assert client.get("/aktiviteter/")["X-Cache"] == "HIT"
-    add_activity(index, "Ny workshop", soon(3))
+    add_activity(index, "Ny workshop", days_ahead(3))
     response = client.get("/aktiviteter/")
     assert response["X-Cache"] == "MISS" and "Ny workshop" in text_of(response)
     assert not response.cookies
@@ -638,11 +642,11 @@ def test_index_is_cached_and_renewed_when_an_activity_is_published(client, index
 
 @pytest.mark.django_db
 def test_other_pages_get_the_next_activities_soonest_first(index):
-    add_activity(index, "Om en måned", soon(30))
-    add_activity(index, "I går", soon(-1))
-    add_activity(index, "I morgen", soon(1))
-    add_activity(index, "Om en uge", soon(7))
-    add_activity(index, "Kladde", soon(2)).unpublish()
+    add_activity(index, "Om en måned", days_ahead(30))
+    add_activity(index, "I går", days_ahead(-1))
+    add_activity(index, "I morgen", days_ahead(1))
+    add_activity(index, "Om en uge", days_ahead(7))
+    add_activity(index, "Kladde", days_ahead(2)).unpublish()
     assert [a.title for a in upcoming_activities()] == ["I morgen", "Om en uge", "Om en måned"]
     assert [a.title for a in upcoming_activities(limit=1)] == ["I morgen"]
 
@@ -663,7 +667,9 @@ def test_index_queries_stay_within_the_budget_for_1_and_30_activities(
 ):
     def grow(numbers):
         for n in numbers:
-            add_activity(index, f"Aktivitet {n}", soon(n - 10), introduction="Om aktiviteten.")
+            add_activity(
+                index, f"Aktivitet {n}", days_ahead(n - 10), introduction="Om aktiviteten."
+            )
 
     grow(range(1))
     with_one = uncached_queries(client, "/aktiviteter/", index, django_assert_max_num_queries)
@@ -695,9 +701,9 @@ def test_showcase_pages_render_within_the_budget(
 
 @pytest.mark.django_db
 def test_purge_deletes_only_the_sign_ups_of_activities_that_ended_long_ago(index):
-    old = add_activity(index, "Gammel", soon(-40))
-    recent = add_activity(index, "Nylig", soon(-20))
-    coming = add_activity(index, "Kommende", soon(10))
+    old = add_activity(index, "Gammel", days_ahead(-40))
+    recent = add_activity(index, "Nylig", days_ahead(-20))
+    coming = add_activity(index, "Kommende", days_ahead(10))
     for activity in (old, recent, coming):
         SignUp.objects.create(activity=activity, name="A", email="a@faxe.dk", workplace="X")
         SignUp.objects.create(activity=activity, name="B", email="b@faxe.dk", workplace="X")
@@ -750,7 +756,7 @@ def test_the_admin_refuses_an_activity_that_ends_before_it_starts(procesleder_cl
 
 @pytest.mark.django_db
 def test_procesleder_lists_filters_and_exports_the_sign_ups(procesleder_client, index, temadag):
-    other = add_activity(index, "Seminar om ledelse", soon(20), signup_enabled=True)
+    other = add_activity(index, "Seminar om ledelse", days_ahead(20), signup_enabled=True)
     for activity, name in ((temadag, "Mette Hansen"), (temadag, "Jens Jensen"), (other, "Ida")):
         sign_up(Client(), activity, name=name, email=f"{name.split()[0].lower()}@faxekommune.dk")
     SignUp.objects.filter(name="Jens Jensen").update(status="waiting")

@@ -41,17 +41,10 @@ VISITOR = {
 RECEIPT = "kvittering=HEMMELIG-KVITTERING"
 
 ACTIVITY_WITH_SIGNUP = """
-import datetime
-from django.utils import timezone
-from activities.models import ActivityIndexPage, ActivityPage
-start = timezone.now() + datetime.timedelta(days=30)
-activity = ActivityIndexPage.objects.get().add_child(
-    instance=ActivityPage(
-        title="Temadag om samskabelse", slug="temadag-om-samskabelse", start=start,
-        end=start + datetime.timedelta(hours=6), place="Rådhuset", signup_enabled=True,
-    )
+from tests.showcase_activities import days_ahead, publish_activity
+activity = publish_activity(
+    "Temadag om samskabelse", "temadag-om-samskabelse", days_ahead(30), signup_enabled=True
 )
-activity.save_revision().publish()
 print(activity.signup_url())
 """
 

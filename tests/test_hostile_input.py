@@ -3,20 +3,17 @@ including NUL, HTML and script, SQL, right-to-left marks, emoji, invalid UTF-8) 
 public form and query parameter. The site answers without a server error, shows what was sent
 only escaped, and keeps nothing from a refused sign-up."""
 
-import datetime
 from urllib.parse import quote_from_bytes, urlencode
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from activities.dates import DANISH_TIME
 from activities.models import ActivityType
 from activities.signups import SignUp
 from tests.html import soup
-from tests.showcase_activities import publish_activity
+from tests.showcase_activities import days_ahead, publish_activity
 
 # Modest: each example is a full request. No example database: nothing is written into the
 # repository, and every run draws afresh.
@@ -97,11 +94,10 @@ def assert_escaped(body: str, sent: list[str], before: str):
 
 @pytest.fixture
 def activity(seeded):
-    day = (timezone.now() + datetime.timedelta(days=20)).astimezone(DANISH_TIME).date()
     return publish_activity(
         "Temadag om samskabelse",
         "temadag-om-samskabelse",
-        datetime.datetime.combine(day, datetime.time(9), tzinfo=DANISH_TIME),
+        days_ahead(20),
         activity_type=ActivityType.TEMADAG,
         signup_enabled=True,
         capacity=3,

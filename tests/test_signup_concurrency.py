@@ -19,16 +19,14 @@ from tests.servers import (
 )
 
 ACTIVITIES = """
-import datetime, json
-from django.utils import timezone
+import json
 from activities.models import ActivityType
-from tests.showcase_activities import publish_activity
-start = timezone.now() + datetime.timedelta(days=30)
+from tests.showcase_activities import days_ahead, publish_activity
 forms = {}
 for slug in ("to-pladser", "samme-mail"):
     page = publish_activity(
-        f"Temadag {slug}", slug, start, activity_type=ActivityType.TEMADAG, signup_enabled=True,
-        capacity=2)
+        f"Temadag {slug}", slug, days_ahead(30), activity_type=ActivityType.TEMADAG,
+        signup_enabled=True, capacity=2)
     forms[slug] = page.signup_url()
 print(json.dumps(forms))
 """

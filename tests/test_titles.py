@@ -2,14 +2,12 @@
 the tab's title, file names, the calendar and JSON-LD. And a saved sign-up always gets its
 receipt, whatever the confirmation mail runs into."""
 
-import datetime
 import json
 import logging
 
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 from icalendar import Calendar
 
 from activities.models import ActivityPage, ActivityType
@@ -17,7 +15,7 @@ from activities.signups import SignUp
 from pages.models import ContentPage
 from tests.admin_forms import page_edit_data
 from tests.html import soup, text_of
-from tests.showcase_activities import publish_activity
+from tests.showcase_activities import days_ahead, publish_activity
 
 POSTED_TITLE = "Temadag\r\nom samskabelse\t\x07\u2028i Haslev\n"
 ONE_LINE = "Temadag om samskabelse i Haslev"
@@ -25,9 +23,12 @@ ONE_LINE = "Temadag om samskabelse i Haslev"
 
 @pytest.fixture
 def activity(seeded):
-    start = timezone.now() + datetime.timedelta(days=30)
     return publish_activity(
-        "Temadag", "temadag", start, activity_type=ActivityType.TEMADAG, signup_enabled=True
+        "Temadag",
+        "temadag",
+        days_ahead(30),
+        activity_type=ActivityType.TEMADAG,
+        signup_enabled=True,
     )
 
 

@@ -12,7 +12,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,9 +19,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from accounts import two_factor
-from activities.models import ActivityPage
 from pages.models import ContentPage
-from tests.showcase_activities import activity_index
+from tests.showcase_activities import days_ahead, publish_activity
 from tests.test_logins import PASSWORD, log_in
 
 SETUP_URL = "/admin/two-factor/"
@@ -240,18 +238,12 @@ def members_only(seeded):
             title="Kun for ledere", slug="kun-for-ledere", introduction="Referat af lederforum."
         )
     )
-    start = timezone.now() + timedelta(days=20)
-    activity = activity_index().add_child(
-        instance=ActivityPage(
-            title="Internt lederforum",
-            slug="internt-lederforum",
-            start=start,
-            end=start + timedelta(hours=3),
-            place="Rådhuset, Frederiksgade 9, 4690 Haslev",
-        )
+    page.save_revision().publish()
+    start = days_ahead(20)
+    activity = publish_activity(
+        "Internt lederforum", "internt-lederforum", start, end=start + timedelta(hours=3)
     )
     for restricted in (page, activity):
-        restricted.save_revision().publish()
         PageViewRestriction.objects.create(page=restricted, restriction_type=LOGIN)
     collection = Collection.get_first_root_node().add_child(name="Interne dokumenter")
     CollectionViewRestriction.objects.create(collection=collection, restriction_type=LOGIN)
