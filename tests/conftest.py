@@ -2,19 +2,20 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.db import connection
 
 from contacts.models import ContactPage, ContactPerson
 from home.models import HomePage
 from pages.models import ContentPage, PhaseIndexPage, PhasePage
+from tests.support.images import make_image
+from tests.support.logins import PASSWORD
 
 
 def pytest_collection_modifyitems(config, items):
     """Each pass leaves out the tests marked for the other (pyproject.toml says which and why):
     deselected, and counted as such, not skipped."""
-    from tests.servers import on_postgres
+    from tests.support.databases import on_postgres
 
     other_pass = "sqlite_only" if on_postgres() else "postgresql_only"
     deselected = [item for item in items if item.get_closest_marker(other_pass)]
@@ -77,7 +78,7 @@ def seeded(db):
 @pytest.fixture
 def procesleder(django_user_model):
     user = django_user_model.objects.create_user(
-        username="procesleder", password="en-lang-adgangskode-42", first_name="Proces"
+        username="procesleder", password=PASSWORD, first_name="Proces"
     )
     user.groups.add(Group.objects.get(name="Procesleder"))
     return user
@@ -112,12 +113,3 @@ def media_root(settings, tmp_path):
 def image(db):
     """An uploaded image, as an editor would upload it."""
     return make_image()
-
-
-def make_image(title="Temadag i Haslev", size=(1600, 900)):
-    from PIL import Image as PILImage
-    from wagtail.images import get_image_model
-
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, (11, 85, 99)).save(buffer, "JPEG")
-    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name="temadag.jpg"))

@@ -30,9 +30,9 @@ from activities.models import (
 from faxeif.cache import invalidate
 from home.models import HomePage
 from pages.blocks import BodyBlock
-from tests.admin_forms import page_edit_data
-from tests.html import soup, text_of
-from tests.showcase_activities import (
+from tests.support.editor_posts import page_edit_data
+from tests.support.html import soup, text_of
+from tests.support.showcase_activities import (
     activity_index,
     build,
     days_ahead,

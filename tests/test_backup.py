@@ -14,8 +14,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
-from tests.conftest import make_image
-from tests.servers import BASE_DIR, on_postgres, site_database, site_env
+from tests.support.databases import on_postgres, site_database
+from tests.support.images import make_image
+from tests.support.processes import BASE_DIR, site_env
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

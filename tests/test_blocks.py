@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.html import soup
-from tests.showcase import build_showcase
+from tests.support.html import soup
+from tests.support.showcase import build_showcase
 
 
 @pytest.fixture

@@ -4,14 +4,13 @@ import os
 import subprocess
 import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tests.support.processes import BASE_DIR
 
 
 def can_log_in(username, password):

@@ -3,7 +3,7 @@
 import pytest
 
 from contacts.models import tel_href
-from tests.html import soup, text_of
+from tests.support.html import soup, text_of
 
 PLACES = {
     "Baggrund": ("/baggrund/", "main .contact-card"),

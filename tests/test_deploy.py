@@ -14,20 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import (
+from tests.support.databases import seeded_site
+from tests.support.processes import (
     BASE_DIR,
-    SlowClients,
-    assert_served_promptly,
     free_port,
-    http,
     require,
-    seeded_site,
     shell_result,
     start_gunicorn,
     stop_gunicorn,
-    ten_visitors,
     wait_until_serving,
 )
+from tests.support.visitors import SlowClients, assert_served_promptly, http, ten_visitors
 
 # The production shape, which runs on PostgreSQL; nginx, systemd and cron do not depend on it.
 pytestmark = pytest.mark.postgresql_only

@@ -9,8 +9,8 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 
 from contacts.models import ContactPerson
 from pages.models import ContentPage, SiteSettings
-from tests.admin_forms import page_edit_data
-from tests.html import text_of
+from tests.support.editor_posts import page_edit_data
+from tests.support.html import text_of
 
 NEW_INTRODUCTION = "Hvorfor gik vi i gang? Her er procesleders nye indledning."
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from pages.wagtail_hooks import vague_link_texts
-from tests.admin_forms import page_edit_data
+from tests.support.editor_posts import page_edit_data
 
 
 @pytest.mark.django_db

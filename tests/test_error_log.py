@@ -16,16 +16,8 @@ import urllib.request
 import pytest
 
 from faxeif.logs import Formatter
-from tests.servers import (
-    ThrowawayPostgres,
-    free_port,
-    on_postgres,
-    seeded_sqlite_file,
-    shell_result,
-    site_env,
-    start_gunicorn,
-    stop_gunicorn,
-)
+from tests.support.databases import ThrowawayPostgres, on_postgres, seeded_sqlite_file
+from tests.support.processes import free_port, shell_result, site_env, start_gunicorn, stop_gunicorn
 
 # Production's logging, which runs on PostgreSQL; what is logged does not depend on it.
 pytestmark = pytest.mark.postgresql_only
@@ -41,7 +33,7 @@ VISITOR = {
 RECEIPT = "kvittering=HEMMELIG-KVITTERING"
 
 ACTIVITY_WITH_SIGNUP = """
-from tests.showcase_activities import days_ahead, publish_activity
+from tests.support.showcase_activities import days_ahead, publish_activity
 activity = publish_activity(
     "Temadag om samskabelse", "temadag-om-samskabelse", days_ahead(30), signup_enabled=True
 )

@@ -22,8 +22,8 @@ from home.models import HomePage
 from pages.models import ContentPage, PhaseIndexPage
 from pages.templatetags.navigation_tags import ancestor_crumbs
 from pages.templatetags.seo_tags import organisation_contacts
-from tests.html import normalise, soup, text_of
-from tests.showcase import build_showcase
+from tests.support.html import normalise, soup, text_of
+from tests.support.showcase import build_showcase
 
 SEARCH_BUDGET = 12
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from activities.models import ActivityType
 from activities.signups import SignUp
-from tests.html import soup
-from tests.showcase_activities import days_ahead, publish_activity
+from tests.support.html import soup
+from tests.support.showcase_activities import days_ahead, publish_activity
 
 # Modest: each example is a full request. No example database: nothing is written into the
 # repository, and every run draws afresh.

@@ -4,7 +4,7 @@ inside a function, ties modules that should be read, tested and moved on their o
 import ast
 from pathlib import Path
 
-from tests.servers import BASE_DIR
+from tests.support.processes import BASE_DIR
 
 # Whatever the repository holds that is not the project's own Python.
 NOT_OURS = {".venv", "node_modules", "var", "media", "staticfiles", "test-artifacts"}
@@ -89,3 +89,12 @@ def test_the_checker_finds_a_circle_through_an_import_inside_a_function():
 
 def test_no_module_imports_itself_back_through_others():
     assert circles(import_graph()) == []
+
+
+def test_tests_share_helpers_through_tests_support_never_through_each_other():
+    graph = import_graph()
+    test_modules = {
+        name for name in graph if name.rpartition(".")[2].startswith(("test_", "conftest"))
+    }
+    imports_of_tests = {(name, target) for name in graph for target in graph[name] & test_modules}
+    assert imports_of_tests == set()

@@ -10,9 +10,9 @@ import pytest
 from activities.models import ActivityIndexPage, ActivityPage, ActivityType
 from pages import views
 from pages.models import StoryIndexPage
-from tests.html import soup, text_of
-from tests.showcase_activities import activity_index
-from tests.showcase_stories import add_story
+from tests.support.html import soup, text_of
+from tests.support.showcase_activities import activity_index
+from tests.support.showcase_stories import add_story
 
 LISTINGS = {
     "stories": "/fortaellinger/?",

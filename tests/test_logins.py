@@ -13,20 +13,11 @@ from django.utils import timezone
 from wagtail.test.utils.form_data import querydict_from_html
 
 from accounts.models import PasswordResetRequest
-from tests.test_commands import BASE_DIR
+from tests.support.logins import PASSWORD, log_in
+from tests.support.processes import BASE_DIR
 
-PASSWORD = "en-lang-adgangskode-42"  # the procesleder fixture's
 LOCKED = "For mange mislykkede forsøg"
 RESET_REFUSED = "Der er bedt om en ny adgangskode for mange gange"
-
-
-def log_in(client, username="procesleder", password=PASSWORD, address="127.0.0.1", **headers):
-    return client.post(
-        "/admin/login/",
-        {"username": username, "password": password},
-        REMOTE_ADDR=address,
-        headers=headers,
-    )
 
 
 def is_logged_in(client) -> bool:

@@ -8,21 +8,18 @@ import time
 
 import pytest
 
-from tests.servers import (
-    SlowClients,
-    assert_served_promptly,
-    http,
+from tests.support.databases import site_database
+from tests.support.processes import (
     interrupt,
     kill_group,
     manage,
     running_processes,
-    site_database,
     start_gunicorn,
     start_make_run,
     stop_gunicorn,
-    ten_visitors,
     wait_until_gone,
 )
+from tests.support.visitors import SlowClients, assert_served_promptly, http, ten_visitors
 
 # make run's own set-up: SQLite is its default, and its processes do not depend on it.
 pytestmark = pytest.mark.sqlite_only

@@ -7,16 +7,9 @@ import uuid
 import pytest
 from django.db import connections
 
-from tests.servers import (
-    ThrowawayPostgres,
-    http,
-    on_postgres,
-    seeded_sqlite_file,
-    shell_result,
-    site_env,
-    start_gunicorn,
-    stop_gunicorn,
-)
+from tests.support.databases import ThrowawayPostgres, on_postgres, seeded_sqlite_file
+from tests.support.processes import shell_result, site_env, start_gunicorn, stop_gunicorn
+from tests.support.visitors import http
 
 UNAVAILABLE = "Siden er midlertidigt utilgængelig"
 CACHED_PAGE = "/baggrund/"

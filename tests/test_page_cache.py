@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from faxeif.cache import PageCacheWSGI, _is_cacheable_response
 from pages.models import ContentPage, PhasePage
-from tests.html import text_of
+from tests.support.html import text_of
 
 
 def get(client, url, **headers):

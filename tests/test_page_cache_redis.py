@@ -13,8 +13,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from faxeif.cache import PageCacheWSGI
-from tests.browser.conftest import require
-from tests.html import text_of
+from tests.support.html import text_of
+from tests.support.processes import require
 
 
 @pytest.fixture(scope="module")

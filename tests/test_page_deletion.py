@@ -12,8 +12,8 @@ from wagtail.models import Page, get_page_models
 
 from pages.models import ContentPage
 from tests import showcase_activities, showcase_stories
-from tests.html import soup, text_of
-from tests.showcase import build_showcase
+from tests.support.html import soup, text_of
+from tests.support.showcase import build_showcase
 
 PAGE_TYPES = [model for model in get_page_models() if model is not Page]
 DELETE_LINK = re.compile(r"^/admin/pages/\d+/delete/")

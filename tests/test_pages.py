@@ -9,7 +9,7 @@ from django.views.defaults import server_error
 from wagtail.models import Page
 
 from pages.models import PhaseIndexPage, PhasePage, SiteSettings
-from tests.html import soup, text_of
+from tests.support.html import soup, text_of
 
 PAGE_TEMPLATES = {
     "/": "home/home_page.html",

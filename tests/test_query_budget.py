@@ -4,29 +4,13 @@ children an index lists or images a page holds."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page
 
-from faxeif.cache import invalidate
 from home.models import HomePage
 from pages.blocks import BodyBlock
 from pages.models import ContentPage, PhaseIndexPage, PhasePage
-from tests.conftest import make_image
-from tests.showcase import build_showcase
-
-BUDGET = 12
-
-
-def uncached_queries(client, url, django_assert_max_num_queries) -> int:
-    """Queries for rendering the page without the page cache, as after publishing it: Wagtail's
-    own caches (site root paths, renditions) and the shared menu and footer stay warm."""
-    client.get(url)
-    invalidate(f"page:{Page.objects.get(url_path='/forside' + url).pk}")
-    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(BUDGET):
-        response = client.get(url)
-    assert response.status_code == 200 and response["X-Cache"] == "MISS"
-    return len(queries.captured_queries)
+from tests.support.images import make_image
+from tests.support.queries import uncached_queries
+from tests.support.showcase import build_showcase
 
 
 def add_phases(numbers):

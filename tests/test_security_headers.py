@@ -5,7 +5,6 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,10 +13,9 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 
 from faxeif.cache import PageCacheWSGI
-from tests.admin_forms import page_edit_data
-from tests.html import text_of
-
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tests.support.editor_posts import page_edit_data
+from tests.support.html import text_of
+from tests.support.processes import BASE_DIR
 
 
 def directives(response) -> dict[str, list[str]]:

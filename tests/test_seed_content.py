@@ -9,7 +9,7 @@ from wagtail.models import Page, Revision
 
 from contacts.models import ContactPerson, Office
 from pages.models import ContentPage, PhasePage
-from tests.html import normalise, soup, text_of
+from tests.support.html import normalise, soup, text_of
 
 # A verbatim copy of the original page, kept with the tests as the reference they check against.
 SEED = Path(__file__).parent / "data" / "baggrund.txt"

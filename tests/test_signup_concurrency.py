@@ -10,18 +10,14 @@ from collections import Counter
 import pytest
 
 from activities.forms import DUPLICATE
-from tests.servers import (
-    FormVisitor,
-    seeded_site,
-    shell_result,
-    start_gunicorn,
-    stop_gunicorn,
-)
+from tests.support.databases import seeded_site
+from tests.support.processes import shell_result, start_gunicorn, stop_gunicorn
+from tests.support.visitors import FormVisitor
 
 ACTIVITIES = """
 import json
 from activities.models import ActivityType
-from tests.showcase_activities import days_ahead, publish_activity
+from tests.support.showcase_activities import days_ahead, publish_activity
 forms = {}
 for slug in ("to-pladser", "samme-mail"):
     page = publish_activity(

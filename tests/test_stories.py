@@ -19,11 +19,12 @@ from pages.models import (
     newest_stories,
     stories_about,
 )
-from tests.admin_forms import page_edit_data
-from tests.conftest import make_image
-from tests.html import soup, text_of
-from tests.showcase_stories import add_story, build, story_index
-from tests.test_query_budget import BUDGET, uncached_queries
+from tests.support.editor_posts import page_edit_data
+from tests.support.html import soup, text_of
+from tests.support.images import make_image
+from tests.support.queries import BUDGET, uncached_queries
+from tests.support.showcase_activities import build
+from tests.support.showcase_stories import add_story, story_index
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -37,7 +38,7 @@ def an_activity(title="Temadag om samskabelse"):
     else a plain content page (the link takes any page)."""
     if apps.is_installed("activities"):
         from activities.models import ActivityPage
-        from tests.showcase_activities import activity_index
+        from tests.support.showcase_activities import activity_index
 
         start = datetime.datetime(2017, 10, 10, 9, tzinfo=COPENHAGEN)
         parent = activity_index()

@@ -13,9 +13,9 @@ from icalendar import Calendar
 from activities.models import ActivityPage, ActivityType
 from activities.signups import SignUp
 from pages.models import ContentPage
-from tests.admin_forms import page_edit_data
-from tests.html import soup, text_of
-from tests.showcase_activities import days_ahead, publish_activity
+from tests.support.editor_posts import page_edit_data
+from tests.support.html import soup, text_of
+from tests.support.showcase_activities import days_ahead, publish_activity
 
 POSTED_TITLE = "Temadag\r\nom samskabelse\t\x07\u2028i Haslev\n"
 ONE_LINE = "Temadag om samskabelse i Haslev"

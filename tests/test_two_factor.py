@@ -20,8 +20,8 @@ from wagtail.models import Collection, CollectionViewRestriction, PageViewRestri
 
 from accounts import two_factor
 from pages.models import ContentPage
-from tests.showcase_activities import days_ahead, publish_activity
-from tests.test_logins import PASSWORD, log_in
+from tests.support.logins import PASSWORD, log_in
+from tests.support.showcase_activities import days_ahead, publish_activity
 
 SETUP_URL = "/admin/two-factor/"
 VERIFY_URL = "/admin/two-factor/verify/"

@@ -16,7 +16,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import UploadedFile
 
-from tests.html import normalise, text_of
+from tests.support.html import normalise, text_of
 
 Image = get_image_model()
 Document = get_document_model()

@@ -26,7 +26,7 @@ from wagtail.models import Revision  # noqa: E402
 from activities.models import ActivityPage, ActivityType  # noqa: E402
 from activities.signups import SignUp  # noqa: E402
 from pages.models import ContentPage  # noqa: E402
-from tests.showcase_activities import activity_index  # noqa: E402
+from tests.support.showcase_activities import activity_index  # noqa: E402
 
 ACTIVITY_SLUG = "soak-temadag"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.browser.site import PROCESLEDER
-from tests.servers import require, seeded_site, shell_result, start_gunicorn, stop_gunicorn
+from tests.support.databases import seeded_site
+from tests.support.processes import BASE_DIR, require, shell_result, start_gunicorn, stop_gunicorn
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--disable-background-networking",

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from tests import showcase_activities, showcase_stories
-from tests.conftest import make_image
-from tests.showcase import build_showcase
+from tests.support.images import make_image
+from tests.support.showcase import build_showcase
 
 PROCESLEDER = {"username": "procesleder", "password": "browser-test-kodeord-42"}
 

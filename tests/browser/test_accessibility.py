@@ -4,7 +4,7 @@ reaches everything with a visible focus, and the layout reflows down to 320 CSS 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import NOT_FOUND_URL
+from tests.support.browser import NOT_FOUND_URL
 
 # What a browser finds in the rendered pages: the same markup on either database.
 pytestmark = pytest.mark.sqlite_only

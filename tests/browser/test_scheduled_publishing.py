@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.servers import http
+from tests.support.visitors import http
 
 # make run's scheduler at the whole minute (a minute's wait): the publishing itself is tested
 # on PostgreSQL by tests/test_deploy.py.

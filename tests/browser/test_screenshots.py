@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.browser.conftest import NOT_FOUND_URL
+from tests.support.browser import NOT_FOUND_URL
 
 # What a browser finds in the rendered pages: the same markup on either database.
 pytestmark = pytest.mark.sqlite_only

@@ -10,7 +10,7 @@ from activities.dates import DANISH_TIME
 from activities.models import ActivityIndexPage, ActivityPage, ActivityType
 from contacts.models import ContactPerson
 from home.models import HomePage
-from tests.showcase import every_block
+from tests.support.showcase import every_block
 
 INDEX_INTRODUCTION = (
     "Procesleder og forskellige fagfolk fra Kontoret for kulturudvikling, innovation og "

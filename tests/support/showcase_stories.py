@@ -10,7 +10,7 @@ from wagtail.models import Page
 from contacts.models import ContactPerson
 from home.models import HomePage
 from pages.models import StoryIndexPage, StoryPage
-from tests.showcase import every_block
+from tests.support.showcase import every_block
 
 
 def story_index() -> StoryIndexPage:
