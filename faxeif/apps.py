@@ -8,7 +8,7 @@ class FaxeifConfig(AppConfig):
     verbose_name = "Faxe i Fællesskab"
 
     def ready(self):
-        from faxeif.cache import connect_invalidation
+        from faxeif.invalidation import connect_invalidation
         from faxeif.uploads import connect_metadata_stripping
 
         connect_invalidation()

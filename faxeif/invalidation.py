@@ -1,0 +1,80 @@
+"""What renews which dependency keys of the page cache (faxeif/cache.py): publishing,
+unpublishing, moving and deleting pages, and saving snippets, images, sites, settings and view
+restrictions. Connected in FaxeifConfig.ready()."""
+
+from .cache import PAGES, SITE, invalidate
+
+
+def _page_keys(page) -> list[str]:
+    keys = [
+        f"page:{page.pk}",
+        f"model:{page.specific_class._meta.label_lower}",
+        f"children:{page.path[: -page.steplen]}",
+        PAGES,
+    ]
+    if page.depth == 3:  # a section below the home page: the main menu may show it
+        keys.append("menu")
+    return keys
+
+
+def page_changed(sender, instance, **kwargs):
+    invalidate(*_page_keys(instance))
+
+
+def page_url_changed(sender, instance, **kwargs):
+    # Links to the page from anywhere now point elsewhere.
+    invalidate(*_page_keys(instance), SITE)
+
+
+def page_deleted(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        invalidate(*_page_keys(instance), SITE)
+
+
+def model_changed(sender, instance, **kwargs):
+    invalidate(f"model:{sender._meta.label_lower}")
+
+
+def image_changed(sender, instance, **kwargs):
+    invalidate(f"image:{instance.pk}")
+
+
+def site_changed(sender, instance, **kwargs):
+    invalidate(SITE)
+
+
+def restriction_changed(sender, instance, **kwargs):
+    # A page made private must leave the cache at once, with everything that shows or links it
+    # (its section's listings, the menu, the search): only the whole site covers all of them.
+    invalidate(SITE)
+
+
+def connect_invalidation() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, Site
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+    from wagtail.snippets.models import get_snippet_models
+
+    page_published.connect(page_changed, dispatch_uid="pagecache-published")
+    page_unpublished.connect(page_changed, dispatch_uid="pagecache-unpublished")
+    page_slug_changed.connect(page_url_changed, dispatch_uid="pagecache-slug")
+    post_page_move.connect(page_url_changed, dispatch_uid="pagecache-move")
+    post_delete.connect(page_deleted, dispatch_uid="pagecache-page-deleted")
+    for model in get_snippet_models():
+        for signal in (post_save, post_delete):
+            signal.connect(model_changed, sender=model, dispatch_uid=f"pagecache-{model}")
+    image = get_image_model()
+    for signal in (post_save, post_delete):
+        signal.connect(image_changed, sender=image, dispatch_uid=f"pagecache-image-{signal}")
+        signal.connect(site_changed, sender=Site, dispatch_uid=f"pagecache-site-{signal}")
+        signal.connect(
+            restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"pagecache-restriction-{signal}",
+        )
+    for setting in BaseSiteSetting.__subclasses__():
+        post_save.connect(site_changed, sender=setting, dispatch_uid=f"pagecache-{setting}")
