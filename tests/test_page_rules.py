@@ -1,12 +1,14 @@
 """Page type rules: the admin offers editors only sensible places for each page type."""
 
+from django.core.exceptions import ValidationError
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from activities.models import ActivityIndexPage
+from activities.models import ActivityIndexPage, ActivityPage
 from contacts.models import ContactPage
 from home.models import HomePage
 from pages.models import ContentPage, PhaseIndexPage, PhasePage, StoryIndexPage
+from tests.support.showcase_activities import at
 
 
 class PageTypeRulesTests(WagtailPageTestCase):
@@ -46,3 +48,29 @@ class PageTypeRulesTests(WagtailPageTestCase):
     def test_contact_page_has_no_children(self):
         self.assertAllowedParentPageTypes(ContactPage, {HomePage})
         self.assertAllowedSubpageTypes(ContactPage, set())
+
+
+class ActivityPageTypeRulesTests(WagtailPageTestCase):
+    def test_activities_live_only_in_the_activity_index(self):
+        self.assertAllowedSubpageTypes(ActivityIndexPage, {ActivityPage})
+        self.assertAllowedSubpageTypes(ActivityPage, set())
+        self.assertEqual(ActivityPage.parent_page_types, ["activities.ActivityIndexPage"])
+        self.assertCanNotCreateAt(HomePage, ActivityPage)
+
+    def test_home_page_offers_one_activity_index(self):
+        self.assertCanCreateAt(HomePage, ActivityIndexPage)
+
+    def test_the_activity_index_is_one_section_below_the_home_page(self):
+        self.assertEqual(ActivityIndexPage.parent_page_types, ["home.HomePage"])
+        home = HomePage.objects.get()
+        home.add_child(instance=ActivityIndexPage(title="Aktiviteter"))
+        self.assertFalse(ActivityIndexPage.can_create_at(home))
+        self.assertCanNotCreateAt(ActivityIndexPage, ActivityIndexPage)
+
+    def test_an_activity_ends_after_it_starts(self):
+        activity = ActivityPage(
+            title="Baglæns", start=at(2030, 1, 2, 15), end=at(2030, 1, 2, 9), place="Haslev"
+        )
+        with self.assertRaises(ValidationError) as raised:
+            activity.clean()
+        self.assertIn("end", raised.exception.message_dict)

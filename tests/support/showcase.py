@@ -66,3 +66,21 @@ def build_showcase(image) -> dict:
         page.save_revision().publish()
     pages["home"] = home
     return pages
+
+
+def add_page(title, text, parent=None, publish=True, slug=None, **fields) -> ContentPage:
+    """A content page saying `text`; published, or a draft that has never been published."""
+    parent = parent or HomePage.objects.get()
+    page = parent.add_child(
+        instance=ContentPage(
+            title=title,
+            slug=slug or title.lower().replace(" ", "-"),
+            live=publish,
+            introduction=text,
+            body=[("paragraph", f"<p>{text}</p>")],
+            **fields,
+        )
+    )
+    if publish:
+        page.save_revision().publish()
+    return page

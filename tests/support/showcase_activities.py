@@ -54,6 +54,38 @@ def publish_activity(title: str, slug: str, start, **fields) -> ActivityPage:
     return activity
 
 
+def at(year, month, day, hour=9, minute=0) -> datetime.datetime:
+    """A moment in Danish time."""
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=DANISH_TIME)
+
+
+_slugs = iter(range(1, 10_000))
+
+
+def add_activity(index, title, start, end=None, **fields) -> ActivityPage:
+    """A published activity in `index` (the one activity index) with a slug of its own."""
+    assert index.pk == activity_index().pk
+    return publish_activity(
+        title,
+        f"aktivitet-{next(_slugs)}",
+        start,
+        end=end or start + datetime.timedelta(hours=6),
+        **fields,
+    )
+
+
+def sign_up(client, activity, **fields):
+    """Mette Hansen posts the activity's sign-up form, with `fields` changed."""
+    data = {
+        "name": "Mette Hansen",
+        "email": "meha@faxekommune.dk",
+        "workplace": "Haslev Bibliotek",
+        "comment": "",
+        **fields,
+    }
+    return client.post(activity.signup_url(), data)
+
+
 def build(image) -> dict[str, Page]:
     body = every_block(image, ContactPerson.objects.first())
     index = activity_index()
