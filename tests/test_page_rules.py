@@ -1,5 +1,6 @@
 """Page type rules: the admin offers editors only sensible places for each page type."""
 
+import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
@@ -7,8 +8,9 @@ from wagtail.test.utils import WagtailPageTestCase
 from activities.models import ActivityIndexPage, ActivityPage
 from contacts.models import ContactPage
 from home.models import HomePage
-from pages.models import ContentPage, PhaseIndexPage, PhasePage, StoryIndexPage
+from pages.models import ContentPage, PhaseIndexPage, PhasePage, StoryIndexPage, StoryPage
 from tests.support.showcase_activities import at
+from tests.support.showcase_stories import story_index
 
 
 class PageTypeRulesTests(WagtailPageTestCase):
@@ -74,3 +76,22 @@ class ActivityPageTypeRulesTests(WagtailPageTestCase):
         with self.assertRaises(ValidationError) as raised:
             activity.clean()
         self.assertIn("end", raised.exception.message_dict)
+
+
+@pytest.mark.django_db
+def test_stories_live_only_in_the_story_index(seeded):
+    index = story_index()
+    assert StoryPage.can_create_at(index)
+    for parent in (seeded["home"], seeded["baggrund"], seeded["faser"]):
+        assert not StoryPage.can_create_at(parent)
+    assert StoryPage.allowed_subpage_models() == []
+    assert StoryIndexPage.allowed_subpage_models() == [StoryPage]
+    assert not StoryIndexPage.can_create_at(seeded["baggrund"])
+    assert not StoryIndexPage.can_create_at(index)
+
+
+@pytest.mark.django_db
+def test_home_page_offers_one_story_index(seeded):
+    assert StoryIndexPage in HomePage.allowed_subpage_models()
+    assert story_index().slug == "fortaellinger"  # the seed made the one index
+    assert not StoryIndexPage.can_create_at(seeded["home"])

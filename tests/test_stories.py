@@ -55,28 +55,6 @@ def an_activity(title="Temadag om samskabelse"):
     return page
 
 
-# Page type rules
-
-
-@pytest.mark.django_db
-def test_stories_live_only_in_the_story_index(seeded):
-    index = story_index()
-    assert StoryPage.can_create_at(index)
-    for parent in (seeded["home"], seeded["baggrund"], seeded["faser"]):
-        assert not StoryPage.can_create_at(parent)
-    assert StoryPage.allowed_subpage_models() == []
-    assert StoryIndexPage.allowed_subpage_models() == [StoryPage]
-    assert not StoryIndexPage.can_create_at(seeded["baggrund"])
-    assert not StoryIndexPage.can_create_at(index)
-
-
-@pytest.mark.django_db
-def test_home_page_offers_one_story_index(seeded):
-    assert StoryIndexPage in HomePage.allowed_subpage_models()
-    assert story_index().slug == "fortaellinger"  # the seed made the one index
-    assert not StoryIndexPage.can_create_at(seeded["home"])
-
-
 # The index
 
 
