@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import Page, get_page_models
 
 from pages.models import ContentPage
-from tests import showcase_activities, showcase_stories
+from tests.support import showcase_activities, showcase_stories
 from tests.support.html import soup, text_of
 from tests.support.showcase import build_showcase
 

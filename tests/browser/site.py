@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from wagtail.models import Page
 
-from tests import showcase_activities, showcase_stories
+from tests.support import showcase_activities, showcase_stories
 from tests.support.images import make_image
 from tests.support.showcase import build_showcase
 
