@@ -23,8 +23,7 @@ from tests.support.editor_posts import page_edit_data
 from tests.support.html import soup, text_of
 from tests.support.images import make_image
 from tests.support.queries import BUDGET, uncached_queries
-from tests.support.showcase_activities import build
-from tests.support.showcase_stories import add_story, story_index
+from tests.support.showcase_stories import add_story, build, story_index
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
