@@ -9,7 +9,8 @@ from wagtail.search import index
 from activities.models import upcoming_activities
 from faxeif.cache import depends_on
 from pages.blocks import RICH_TEXT_FEATURES
-from pages.models import SitePage, newest_stories, public_q
+from pages.models import SitePage, public_q
+from stories.models import newest_stories
 
 
 class HomePage(SitePage):
@@ -40,7 +41,7 @@ class HomePage(SitePage):
         "pages.ContentPage",
         "pages.PhaseIndexPage",
         "activities.ActivityIndexPage",
-        "pages.StoryIndexPage",
+        "stories.StoryIndexPage",
         "contacts.ContactPage",
     ]
     max_count = 1

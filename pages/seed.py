@@ -15,8 +15,9 @@ from wagtail.rich_text import RichText
 from activities.models import ActivityIndexPage
 from contacts.models import ContactPage, ContactPerson, Office
 from home.models import HomePage
+from stories.models import StoryIndexPage
 
-from .models import ContentPage, PhaseIndexPage, PhasePage, StoryIndexPage
+from .models import ContentPage, PhaseIndexPage, PhasePage
 
 # The original page's "Opdateringsdato: 20.10.2018 - 14:29", in Danish time.
 ORIGINAL_PUBLISHED_AT = datetime.datetime(

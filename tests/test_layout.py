@@ -83,7 +83,7 @@ def test_the_checker_finds_a_circle_through_an_import_inside_a_function():
     made_up = {"a.models": {"a.forms"}, "a.forms": {"a.models"}, "b": {"a.models"}}
     assert circles(made_up) == [["a.forms", "a.models"]]
     graph = import_graph()
-    assert "pages.blocks" in graph["pages.models.base"]  # from ..blocks import BodyBlock
+    assert "pages.blocks" in graph["pages.models"]  # from .blocks import BodyBlock
     assert "activities.signups" in graph["activities.apps"]  # imported inside ready()
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from activities.models import ActivityIndexPage, ActivityPage, ActivityType
 from pages import views
-from pages.models import StoryIndexPage
+from stories.models import StoryIndexPage
 from tests.support.html import soup, text_of
 from tests.support.showcase_activities import activity_index
 from tests.support.showcase_stories import add_story

@@ -8,7 +8,8 @@ from wagtail.test.utils import WagtailPageTestCase
 from activities.models import ActivityIndexPage, ActivityPage
 from contacts.models import ContactPage
 from home.models import HomePage
-from pages.models import ContentPage, PhaseIndexPage, PhasePage, StoryIndexPage, StoryPage
+from pages.models import ContentPage, PhaseIndexPage, PhasePage
+from stories.models import StoryIndexPage, StoryPage
 from tests.support.showcase_activities import at
 from tests.support.showcase_stories import story_index
 

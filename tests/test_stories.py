@@ -7,22 +7,15 @@ from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from wagtail.models import PageViewRestriction
 
-from home.models import HomePage
-from pages.models import (
-    ContentPage,
-    StoryIndexPage,
-    StoryPage,
-    newest_stories,
-    stories_about,
-)
+from stories.models import StoryIndexPage, StoryPage, newest_stories, stories_about
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import soup, text_of
 from tests.support.images import make_image
 from tests.support.queries import BUDGET, uncached_queries
+from tests.support.showcase_activities import activity_index, add_activity
 from tests.support.showcase_stories import add_story, build, story_index
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -33,25 +26,9 @@ def card_titles(response) -> list[str]:
 
 
 def an_activity(title="Temadag om samskabelse"):
-    """The page a story reports from: an activity page where the activities app is installed,
-    else a plain content page (the link takes any page)."""
-    if apps.is_installed("activities"):
-        from activities.models import ActivityPage
-        from tests.support.showcase_activities import activity_index
-
-        start = datetime.datetime(2017, 10, 10, 9, tzinfo=COPENHAGEN)
-        parent = activity_index()
-        page = ActivityPage(
-            title=title,
-            start=start,
-            end=start + datetime.timedelta(hours=6),
-            place="Rådhuset, Frederiksgade 9, 4690 Haslev",
-        )
-    else:
-        parent, page = HomePage.objects.get(), ContentPage(title=title)
-    page = parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+    """The activity a story reports from."""
+    start = datetime.datetime(2017, 10, 10, 9, tzinfo=COPENHAGEN)
+    return add_activity(activity_index(), title, start)
 
 
 # The index
@@ -68,7 +45,7 @@ def test_index_lists_live_stories_newest_first(client, seeded):
     response = client.get("/fortaellinger/")
 
     assert response.status_code == 200
-    assert "pages/story_index_page.html" in [t.name for t in response.templates]
+    assert "stories/story_index_page.html" in [t.name for t in response.templates]
     assert card_titles(response) == ["Sommer", "Forår", "Efterår"]
     assert "3 fortællinger." in text_of(response, ".story-count")
     card = soup(response).select(".story-card")[2]
@@ -235,7 +212,7 @@ def test_story_shows_kind_date_author_tags_and_teaser_image(client, seeded, imag
     response = client.get("/fortaellinger/temadag-i-haslev/")
 
     assert response.status_code == 200
-    assert "pages/story_page.html" in [t.name for t in response.templates]
+    assert "stories/story_page.html" in [t.name for t in response.templates]
     meta = text_of(response, "header .story-meta")
     assert meta == "Prøvehandling · 10. oktober 2017 · Af Mette Hansen, Haslev Skole"
     assert "Vi prøvede noget nyt." in text_of(response, ".page-body")
@@ -322,15 +299,31 @@ def test_story_links_to_its_activity(client, seeded):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not apps.is_installed("activities"), reason="no activities app")
-def test_a_story_links_to_activities_only(seeded):
+def test_the_editor_links_a_story_to_an_activity_only(procesleder_client, seeded):
     story = add_story()
-    story.activity = seeded["baggrund"]
-    with pytest.raises(ValidationError) as error:
-        story.full_clean()
-    assert error.value.message_dict["activity"] == ["Vælg en aktivitetsside."]
-    story.activity = an_activity()
-    story.full_clean()
+    edit_url = f"/admin/pages/{story.pk}/edit/"
+    data = page_edit_data(procesleder_client, story, activity=seeded["baggrund"].pk)
+    refused = procesleder_client.post(edit_url, data)
+    assert refused.status_code == 200
+    assert "Marker en gyldig valgmulighed" in text_of(refused, "main")  # Django's Danish
+    activity = an_activity()
+    data = page_edit_data(procesleder_client, story, activity=activity.pk)
+    assert procesleder_client.post(edit_url, data).status_code == 302
+    assert StoryPage.objects.get(pk=story.pk).get_latest_revision_as_object().activity == activity
+
+
+@pytest.mark.django_db
+def test_an_activity_page_shows_the_stories_from_it_and_follows_them(client, seeded):
+    activity = an_activity("Temadag om samskabelse")
+    client.get(activity.url)
+    assert client.get(activity.url)["X-Cache"] == "HIT"
+    story = add_story(title="Det lærte vi", activity=activity)
+    add_story(title="Fra et andet sted")
+
+    shown = soup(client.get(activity.url)).select("main .story-card .card__title a")
+    assert [(a.get_text(strip=True), a["href"]) for a in shown] == [("Det lærte vi", story.url)]
+    story.unpublish()
+    assert not soup(client.get(activity.url)).select("main .story-card")
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "pages",
     "contacts",
     "activities",
+    "stories",
     "accounts",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",

@@ -3,13 +3,13 @@ Test data only, never seed content."""
 
 import datetime
 
-from django.apps import apps
 from django.utils.text import slugify
 from wagtail.models import Page
 
+from activities.models import ActivityPage
 from contacts.models import ContactPerson
 from home.models import HomePage
-from pages.models import StoryIndexPage, StoryPage
+from stories.models import StoryIndexPage, StoryPage
 from tests.support.showcase import every_block
 
 
@@ -71,8 +71,6 @@ def extra_urls(pages: dict[str, Page]) -> dict[str, str]:
     return {"story_tag": f"{pages['story_index'].url}?tag=temadag"}
 
 
-def _an_activity() -> Page | None:
-    """An activity for the story to come from, where the showcase has one."""
-    if not apps.is_installed("activities"):
-        return None
-    return apps.get_model("activities", "ActivityPage").objects.live().first()
+def _an_activity() -> ActivityPage | None:
+    """An activity for the story to come from: the showcase's (build it first)."""
+    return ActivityPage.objects.live().first()

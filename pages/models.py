@@ -14,8 +14,8 @@ from wagtail.search import index
 
 from faxeif.cache import cached_data
 
-from ..blocks import BodyBlock
-from ..permissions import PagePermissionsMixin
+from .blocks import BodyBlock
+from .permissions import PagePermissionsMixin
 
 
 def restricted_paths() -> list[str]:

@@ -3,7 +3,6 @@ their index with tags, pages and an RSS feed."""
 
 import datetime
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -22,27 +21,26 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from faxeif.cache import depends_on, varies_on_query
-
-from ..pagination import page_links, requested_page
-from .base import BasePage, public_q, restricted_paths
+from pages.models import BasePage, public_q, restricted_paths
+from pages.pagination import page_links, requested_page
 
 # Page cache key for what shows stories outside their index (an activity, the home page): renewed
 # when any story is published, unpublished, moved or deleted.
-STORY_DEPENDENCY = "model:pages.storypage"
+STORY_DEPENDENCY = "model:stories.storypage"
 
 TEASER_ALT_MISSING = (
     "Skriv en alternativ tekst til billedet, der siger det samme som billedet for dem, der ikke "
     "kan se det."
 )
-NOT_AN_ACTIVITY = "Vælg en aktivitetsside."
 
 
 class StoryPageTag(TaggedItemBase):
     content_object = ParentalKey(
-        "pages.StoryPage", related_name="tagged_items", on_delete=models.CASCADE
+        "stories.StoryPage", related_name="tagged_items", on_delete=models.CASCADE
     )
 
     class Meta:
+        db_table = "pages_storypagetag"  # the table from before stories had an app of their own
         verbose_name = "emne på en fortælling"
         verbose_name_plural = "emner på fortællinger"
 
@@ -59,13 +57,6 @@ class StoryPageQuerySet(PageQuerySet):
         return self.select_related("activity").annotate(
             activity_is_public=models.ExpressionWrapper(~private, models.BooleanField())
         )
-
-
-def _activity_panel():
-    # The chooser offers activity pages only, where the activities app is installed.
-    if apps.is_installed("activities"):
-        return PageChooserPanel("activity", "activities.ActivityPage")
-    return PageChooserPanel("activity")
 
 
 class StoryPage(BasePage):
@@ -86,12 +77,12 @@ class StoryPage(BasePage):
         "forfatter", max_length=200, help_text="Hvem der fortæller, fx 'Mette Hansen, Haslev'."
     )
     activity = models.ForeignKey(
-        "wagtailcore.Page",
+        "activities.ActivityPage",
         verbose_name="fra aktiviteten",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="stories",
         help_text="Den aktivitet, fortællingen er fra (valgfri). Fortællingen vises så også på "
         "aktivitetens side.",
     )
@@ -123,7 +114,7 @@ class StoryPage(BasePage):
             [
                 FieldPanel("kind"),
                 FieldRowPanel([FieldPanel("date"), FieldPanel("author")]),
-                _activity_panel(),
+                PageChooserPanel("activity", "activities.ActivityPage"),
                 FieldPanel("tags"),
             ],
             heading="Om fortællingen",
@@ -136,13 +127,14 @@ class StoryPage(BasePage):
         index.SearchField("get_kind_display"),
         index.RelatedFields("tags", [index.SearchField("name")]),
     ]
-    parent_page_types = ["pages.StoryIndexPage"]
+    parent_page_types = ["stories.StoryIndexPage"]
     subpage_types: list[str] = []
     show_in_menus_default = False
 
     objects = PageManager.from_queryset(StoryPageQuerySet)()
 
     class Meta:
+        db_table = "pages_storypage"  # the table from before stories had an app of their own
         verbose_name = "fortælling"
         verbose_name_plural = "fortællinger"
 
@@ -151,10 +143,6 @@ class StoryPage(BasePage):
         errors = {}
         if self.teaser_image_id and not self.teaser_alt.strip():
             errors["teaser_alt"] = TEASER_ALT_MISSING
-        if self.activity_id and apps.is_installed("activities"):
-            activity_page = apps.get_model("activities", "ActivityPage")
-            if not activity_page.objects.filter(pk=self.activity_id).exists():
-                errors["activity"] = NOT_AN_ACTIVITY
         if errors:
             raise ValidationError(errors)
 
@@ -190,7 +178,7 @@ class StoryPage(BasePage):
 
 
 def prepare_story_cards(stories) -> list[StoryPage]:
-    """Stories ready for pages/story_cards.html, their images' renditions fetched in one query
+    """Stories ready for stories/story_cards.html, their images' renditions fetched in one query
     however many stories there are. Pass stories selected with their teaser_image."""
     stories = list(stories)
     images = [story.teaser_image for story in stories if story.teaser_image_id]
@@ -205,13 +193,13 @@ def _public_stories():
 
 def stories_about(activity_page: Page) -> list[StoryPage]:
     """The live stories from this activity, newest first, for the activity's page to show with
-    pages/story_cards.html. The page showing them is renewed whenever a story changes."""
+    stories/story_cards.html. The page showing them is renewed whenever a story changes."""
     depends_on(STORY_DEPENDENCY)
     return prepare_story_cards(_public_stories().filter(activity=activity_page.pk).newest_first())
 
 
 def newest_stories(limit: int = 3) -> list[StoryPage]:
-    """The newest live stories, e.g. for the home page (pages/story_cards.html)."""
+    """The newest live stories, e.g. for the home page (stories/story_cards.html)."""
     depends_on(STORY_DEPENDENCY)
     return prepare_story_cards(_public_stories().newest_first()[:limit])
 
@@ -227,10 +215,11 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
     )
 
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["pages.StoryPage"]
+    subpage_types = ["stories.StoryPage"]
     max_count = 1
 
     class Meta:
+        db_table = "pages_storyindexpage"  # the table from before stories had an app of their own
         verbose_name = "fortællingsoversigt"
         verbose_name_plural = "fortællingsoversigter"
 
@@ -241,7 +230,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
     def tags_in_use(self):
         """The tags of this index's stories, alphabetically."""
         return (
-            Tag.objects.filter(pages_storypagetag_items__content_object__in=self.stories())
+            Tag.objects.filter(stories_storypagetag_items__content_object__in=self.stories())
             .distinct()
             .order_by("name")
         )

@@ -1,0 +1,118 @@
+"""An existing site keeps everything when it upgrades to stories in their own app: a database as
+the site had it before the move (stories in the pages app's state, their content types named
+pages.*, the activity link a link to any page), with content in it, migrated forward, has every
+page, revision, image, sign-up and redirect, and serves its stories. On SQLite and PostgreSQL."""
+
+import json
+
+from tests.support.databases import seeded_site
+from tests.support.processes import manage, shell_result
+
+CONTENT = """
+import datetime
+from wagtail.contrib.redirects.models import Redirect
+from activities.models import ActivityType
+from activities.signups import SignUp
+from pages.models import ContentPage
+from tests.support.images import make_image
+from tests.support.showcase_activities import days_ahead, publish_activity
+from tests.support.showcase_stories import add_story
+activity = publish_activity("Temadag om samskabelse", "temadag", days_ahead(30),
+                            activity_type=ActivityType.TEMADAG, signup_enabled=True)
+SignUp.objects.create(activity=activity, name="Mette Hansen", email="meha@faxekommune.dk",
+                      workplace="Haslev Bibliotek")
+story = add_story(title="Det lærte vi", activity=activity, tags=["temadag", "LederForum"],
+                  teaser_image=make_image(), teaser_alt="Deltagere i rundkreds")
+story.author = "Ole Jensen"
+story.save_revision().publish()  # a second revision
+add_story(title="Om Baggrund")
+Redirect.objects.create(old_path="/gammel-fortaelling", redirect_page=story)
+print("ok")
+"""
+
+# Before the move a story's activity was a link to any page: an old story may point at one that
+# is not an activity (the admin never let editors make one; the migration drops it).
+LINK_TO_A_CONTENT_PAGE = """
+from django.db import connection
+from pages.models import ContentPage
+baggrund = ContentPage.objects.get(slug="baggrund")
+with connection.cursor() as cursor:
+    cursor.execute("UPDATE pages_storypage SET activity_id = %s WHERE page_ptr_id = "
+                   "(SELECT id FROM wagtailcore_page WHERE slug = 'om-baggrund')", [baggrund.pk])
+    print(cursor.rowcount)
+"""
+
+CONTENT_TYPES = """
+import json
+from django.contrib.contenttypes.models import ContentType
+from django.db.migrations.recorder import MigrationRecorder
+print(json.dumps({
+    "content types": sorted(ContentType.objects.filter(model__startswith="story")
+                            .values_list("app_label", flat=True).distinct()),
+    "stories migrations": MigrationRecorder.Migration.objects.filter(app="stories").count(),
+}))
+"""
+
+SNAPSHOT = """
+import json
+from django.test import Client
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.images import get_image_model
+from wagtail.models import Page, Revision
+from activities.signups import SignUp
+from stories.models import StoryPage
+story = StoryPage.objects.get(slug="det-laerte-vi")
+client = Client()
+print(json.dumps({
+    "pages": sorted(Page.objects.values_list("url_path", "live")),
+    "revisions": Revision.objects.count(),
+    "images": get_image_model().objects.count(),
+    "sign-ups": list(SignUp.objects.values_list("email", "status")),
+    "redirects": list(Redirect.objects.values_list("old_path", "redirect_page__url_path")),
+    "story": {
+        "content type": story.content_type.app_label,
+        "tags": sorted(story.tags.names()),
+        "activity": story.activity and story.activity.title,
+        "revisions": story.revisions.count(),
+        "author": story.author,
+        "teaser": story.teaser_image.title,
+    },
+    "other story's activity": StoryPage.objects.get(slug="om-baggrund").activity_id,
+    "served": {url: client.get(url).status_code
+               for url in ["/fortaellinger/det-laerte-vi/", "/fortaellinger/",
+                           "/fortaellinger/?tag=temadag", "/aktiviteter/temadag/"]},
+    "activity page shows the story": "Det lærte vi" in client.get("/aktiviteter/temadag/").text,
+}, default=str))
+"""
+
+
+def test_a_site_from_before_the_stories_app_keeps_everything_and_serves_it(tmp_path):
+    with seeded_site(tmp_path) as env:
+        assert shell_result(env, CONTENT) == "ok"
+        expected = json.loads(shell_result(env, SNAPSHOT))
+
+        # Back to the database as the site had it before stories had an app of their own.
+        manage(env, "migrate", "stories", "zero", "--noinput")
+        before = json.loads(shell_result(env, CONTENT_TYPES))
+        assert before == {"content types": ["pages"], "stories migrations": 0}
+        assert shell_result(env, LINK_TO_A_CONTENT_PAGE) == "1"  # one story linked
+
+        manage(env, "migrate", "--noinput")
+        after = json.loads(shell_result(env, SNAPSHOT))
+        assert json.loads(shell_result(env, CONTENT_TYPES)) == {
+            "content types": ["stories"],
+            "stories migrations": 3,
+        }
+
+    assert after == expected
+    assert expected["story"] == {
+        "content type": "stories",
+        "tags": ["LederForum", "temadag"],
+        "activity": "Temadag om samskabelse",
+        "revisions": 2,
+        "author": "Ole Jensen",
+        "teaser": "Temadag i Haslev",
+    }
+    assert set(expected["served"].values()) == {200}
+    assert expected["activity page shows the story"]
+    assert after["other story's activity"] is None  # the link to a content page was dropped
