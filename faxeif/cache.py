@@ -279,6 +279,10 @@ def _response_from(entry, request) -> HttpResponse:
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
+# Set by PageCacheWSGI on the requests it found no current entry for.
+LOOKED_UP = "faxeif.pagecache.looked_up"
+
+
 class PageCacheWSGI:
     """Answers cache hits in front of Django: no request object, no middleware, no URL routing;
     the bytes and headers that Django produced when the page was rendered. Everything else goes
@@ -288,7 +292,10 @@ class PageCacheWSGI:
         self.application = application
 
     def __call__(self, environ, start_response):
-        if not _is_anonymous_page_request(environ) or (entry := cached_page(environ)) is None:
+        if not _is_anonymous_page_request(environ):
+            return self.application(environ, start_response)
+        if (entry := cached_page(environ)) is None:
+            environ[LOOKED_UP] = True  # the middleware renders and stores without looking again
             return self.application(environ, start_response)
         headers = [*entry["headers"], ("X-Cache", "HIT")]
         if _not_modified(environ, entry["etag"]):
@@ -322,7 +329,7 @@ class PageCacheMiddleware:
             response["X-Cache"] = "MISS"
             return response
 
-        if (entry := cached_page(environ)) is not None:
+        if not environ.get(LOOKED_UP) and (entry := cached_page(environ)) is not None:
             return _response_from(entry, request)
 
         generation = versions_cache().get(_generation_key())

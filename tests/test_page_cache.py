@@ -7,9 +7,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.client import ClientHandler
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
+from faxeif import cache as cache_module
 from faxeif.cache import PageCacheWSGI, _is_cacheable_response
 from pages.models import ContentPage, PhasePage
 from tests.support.html import text_of
@@ -223,6 +225,30 @@ def test_gunicorn_gets_hits_in_front_of_django_with_every_header(client, seeded)
     assert "Nyt fra procesleder." in text_of(client.get("/baggrund/"))
     assert "Nyt fra procesleder." in wsgi_get(app, "/baggrund/")["body"].decode()
     assert django.calls == 3
+
+
+def django_in_process(environ, start_response):
+    """Django as gunicorn runs it behind PageCacheWSGI, in the test's own database transaction
+    (the test client's handler: it keeps the connection open between requests)."""
+    response = ClientHandler()(environ)
+    start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
+    return [response.content]
+
+
+@pytest.mark.django_db
+def test_a_page_missing_from_the_cache_is_looked_up_once(seeded, monkeypatch):
+    lookups, look_up = [], cache_module.cached_page
+
+    def counted(environ):
+        lookups.append(environ["PATH_INFO"])
+        return look_up(environ)
+
+    monkeypatch.setattr(cache_module, "cached_page", counted)
+    app = PageCacheWSGI(django_in_process)
+    assert wsgi_get(app, "/baggrund/")["headers"]["X-Cache"] == "MISS"
+    assert lookups == ["/baggrund/"]  # by PageCacheWSGI; the middleware only renders and stores
+    assert wsgi_get(app, "/baggrund/")["headers"]["X-Cache"] == "HIT"
+    assert lookups == ["/baggrund/"] * 2
 
 
 @pytest.mark.django_db
