@@ -1,5 +1,6 @@
 """The site's starting content: the original page "Baggrund | Hvad satte det i gang?" from
-faxeifaellesskab.dk, word for word, split into the pages and snippets that show it.
+faxeifaellesskab.dk, word for word, split into the pages and snippets that show it. It lives
+with the home page, above the page apps, so that it imports downwards only.
 
 Each part lives once: the phases are phase pages (Baggrund shows them through the timeline
 block), the vision is on the home page (Baggrund shows it through the vision block), and the
@@ -14,10 +15,10 @@ from wagtail.rich_text import RichText
 
 from activities.models import ActivityIndexPage
 from contacts.models import ContactPage, ContactPerson, Office
-from home.models import HomePage
+from pages.models import ContentPage, PhaseIndexPage, PhasePage
 from stories.models import StoryIndexPage
 
-from .models import ContentPage, PhaseIndexPage, PhasePage
+from .models import HomePage
 
 # The original page's "Opdateringsdato: 20.10.2018 - 14:29", in Danish time.
 ORIGINAL_PUBLISHED_AT = datetime.datetime(

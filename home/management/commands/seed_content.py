@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from pages.seed import build_site
+from home.seed import build_site
 
 
 class Command(BaseCommand):
