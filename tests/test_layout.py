@@ -98,3 +98,15 @@ def test_tests_share_helpers_through_tests_support_never_through_each_other():
     }
     imports_of_tests = {(name, target) for name in graph for target in graph[name] & test_modules}
     assert imports_of_tests == set()
+
+
+def test_scripts_take_nothing_from_the_tests():
+    graph = import_graph()
+    from_tests = {
+        (name, target)
+        for name in graph
+        if name.startswith("scripts.")
+        for target in graph[name]
+        if target.split(".")[0] == "tests"
+    }
+    assert from_tests == set()

@@ -23,17 +23,16 @@ from django.db import DatabaseError, connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Revision  # noqa: E402
 
-from activities.models import ActivityPage, ActivityType  # noqa: E402
+from activities.models import ActivityIndexPage, ActivityPage, ActivityType  # noqa: E402
 from activities.signups import SignUp  # noqa: E402
 from pages.models import ContentPage  # noqa: E402
-from tests.support.showcase_activities import activity_index  # noqa: E402
 
 ACTIVITY_SLUG = "soak-temadag"
 
 
 def prepare() -> None:
     start = timezone.now() + datetime.timedelta(days=30)
-    activity = activity_index().add_child(
+    activity = ActivityIndexPage.objects.get().add_child(  # the seeded index
         instance=ActivityPage(
             title="Soak-temadag",
             slug=ACTIVITY_SLUG,

@@ -45,7 +45,7 @@ sys.path[:0] = [str(BASE_DIR / "scripts" / "bench"), str(BASE_DIR)]
 
 import bench  # noqa: E402  (scripts/bench/bench.py: servers, wrk's output, the site's env)
 
-from tests.support.databases import ThrowawayPostgres  # noqa: E402
+from scripts.throwaway_postgres import ThrowawayPostgres  # noqa: E402
 
 DURATION = bench.env_int("SOAK_DURATION", 60)
 CONNECTIONS = bench.env_int("SOAK_CONNECTIONS", 8)
