@@ -44,11 +44,12 @@ def announce_database(django_db_setup, django_db_blocker):
     print(f"\nTests ran on: {vendor} ({version})")
 
 
-def uses_database(item) -> bool:
-    return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
-
-
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences"}
+
+
+def uses_database(item) -> bool:
+    """Whether a collected test asks for the database (pytest-django makes one only then)."""
+    return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
 
 
 @pytest.fixture(scope="session")
