@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .throttle import lockout_message, login_is_locked_out
 from .two_factor import normalize_code
@@ -27,6 +29,16 @@ class SiteLoginForm(LockoutMessageMixin, AuthenticationForm):
         # Like every page of the site, the skip link is the first tab stop and the page is read
         # from its top: no focus jumping into the form.
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class AdminLoginForm(LockoutMessageMixin, WagtailLoginForm):
+    """Wagtail's login form (WAGTAILADMIN_USER_LOGIN_FORM), with the Danish lockout message, and
+    whose password field has no translatable label: Django derives "Password" from the field's
+    name, so the Danish admin would show it in English."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")
 
 
 class CodeForm(forms.Form):

@@ -1,7 +1,6 @@
 """Activities: the index (Aktiviteter) and the activity pages with their calendar files, their
 sign-up form and its receipt (the sign-ups themselves: activities/signups.py)."""
 
-import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,16 +12,16 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.safestring import mark_safe
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from faxeif.cache import cached_data, changes_at, depends_on, varies_on_query
-from pages.models import BasePage, public_q
-from pages.pagination import page_links, paginate
+from base.models import BasePage
+from base.pagination import listing_url, page_links, paginate
+from base.privacy import public_q
+from pagecache.cache import cached_data, changes_at, depends_on, varies_on_query
 
 from . import ical
 from .dates import DANISH_TIME, danish_moment, danish_period
@@ -36,13 +35,6 @@ class ActivityType(models.TextChoices):
     WORKSHOP = "workshop", "Workshop"
     LEDERFORUM = "lederforum", "LederForum"
     FLLA = "flla", "Faxe Leder & LæringsAkademi"
-
-
-def json_ld(data: dict) -> str:
-    """JSON for a <script type="application/ld+json">: nothing in it can close the element."""
-    text = json.dumps(data, ensure_ascii=False, indent=None)
-    escaped = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return mark_safe(escaped)
 
 
 class ActivityPageQuerySet(PageQuerySet):
@@ -106,14 +98,6 @@ class ActivityIndexPage(CalendarRouteMixin, BasePage):
     def activities(self):
         return ActivityPage.objects.child_of(self).live().filter(public_q())
 
-    def listing_url(self, request, activity_type="", number=1) -> str:
-        params = {}
-        if activity_type:
-            params["type"] = activity_type
-        if number > 1:
-            params["side"] = number
-        return self.get_url(request) + (f"?{urlencode(params)}" if params else "")
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         depends_on(f"children:{self.path}")
@@ -136,14 +120,12 @@ class ActivityIndexPage(CalendarRouteMixin, BasePage):
             type_links=[
                 {
                     "label": label,
-                    "url": self.listing_url(request, value),
+                    "url": listing_url(self.get_url(request), {"type": value}),
                     "is_current": value == activity_type,
                 }
                 for value, label in [("", "Alle"), *ActivityType.choices]
             ],
-            pagination=page_links(
-                listing, lambda number: self.listing_url(request, activity_type, number)
-            ),
+            pagination=page_links(listing, self.get_url(request), type=activity_type),
             calendar_url=self.calendar_url(request),
         )
         return context
@@ -306,7 +288,7 @@ class ActivityPage(CalendarRouteMixin, BasePage):
             "url": request.build_absolute_uri(self.get_url(request)),
             "inLanguage": "da",
         }
-        if description := (self.search_description or self.introduction):
+        if description := self.summary:
             data["description"] = description
         if self.audience:
             data["audience"] = {"@type": "Audience", "audienceType": self.audience}
@@ -331,7 +313,6 @@ class ActivityPage(CalendarRouteMixin, BasePage):
             index=self.get_parent(),
             has_ended=self.has_ended(now),
             signup=self.signup_state(now) if self.signup_enabled else None,
-            structured_data=json_ld(self.structured_data(request)),
             calendar_url=self.calendar_url(request),
             signup_url=self.signup_url(request),
         )

@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from faxeif.cache import invalidate
+from pagecache.cache import invalidate
 
 
 class SignUp(models.Model):

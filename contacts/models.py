@@ -9,8 +9,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from faxeif.cache import depends_on
-from pages.models import BasePage
+from base.models import BasePage
+from pagecache.cache import depends_on
 
 # Page cache keys for what shows contacts (the footer, contact cards, the contact page).
 CONTACT_DEPENDENCIES = ("model:contacts.contactperson", "model:contacts.office")

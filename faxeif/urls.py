@@ -7,8 +7,10 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import password_reset, site_login
+from base.views import accessibility_statement
 from faxeif.views import healthz
-from pages.views import PageSitemap, accessibility_statement, robots_txt, search
+from findability.sitemap import PageSitemap
+from findability.views import robots_txt, search
 
 # A database outage answers the static 503 page; every other error the 500 page.
 handler500 = "faxeif.views.server_error"

@@ -4,7 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from faxeif.cache import PageCacheWSGI
+from pagecache.cache import PageCacheWSGI
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "faxeif.settings.production")
 

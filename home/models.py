@@ -7,9 +7,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from activities.models import upcoming_activities
-from faxeif.cache import depends_on
-from pages.blocks import RICH_TEXT_FEATURES
-from pages.models import SitePage, public_q
+from base.blocks import RICH_TEXT_FEATURES
+from base.models import SitePage
+from base.privacy import public_q
+from pagecache.cache import depends_on
 from stories.models import newest_stories
 
 

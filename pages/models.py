@@ -1,86 +1,14 @@
-"""The base every page shares (SitePage, BasePage, who may see what), the content page types
-(Baggrund and other content pages, the phases and their index) and the site's settings."""
-
-import unicodedata
+"""The content page types: Baggrund and other content pages, the phases and their index."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
-from wagtail.search import index
 
-from faxeif.cache import cached_data
-
-from .blocks import BodyBlock
-from .permissions import PagePermissionsMixin
-
-
-def restricted_paths() -> list[str]:
-    """The tree paths of the private sections (pages with a view restriction): few or none, kept
-    in the cache until a restriction changes (that renews the whole site's cache key)."""
-    return cached_data(
-        "restricted_paths",
-        (),
-        lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True).distinct()),
-    )
-
-
-def public_q() -> models.Q:
-    """Pages outside any private section, as a plain condition on the page's own path: it uses
-    no subquery, so the database can use its indexes for the rest of the query (a correlated
-    subquery here made the search scan every page once per match). Wagtail's
-    PageQuerySet.public() costs a query of its own each time it is used."""
-    condition = models.Q()
-    for section in restricted_paths():
-        condition &= ~models.Q(path__startswith=section)
-    return condition
-
-
-def single_line(text: str) -> str:
-    """Text that ends up where a line break breaks things (a mail's subject, a file name, the
-    browser's tab): line breaks, tabs and other control characters become spaces, runs of
-    spaces one space, and nothing is left at either end."""
-    spaced = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
-    return " ".join(spaced.split())
-
-
-class SitePage(PagePermissionsMixin, Page):
-    """What every page type of the site has, whatever its fields: only superusers delete it
-    (pages/permissions.py), and its titles are one line, however they were typed or posted."""
-
-    class Meta:
-        abstract = True
-
-    def full_clean(self, *args, **kwargs):
-        # Before Wagtail's and Django's own checks, so a title of nothing but line breaks is
-        # refused as an empty one. Wagtail cleans a page on every save and revision.
-        self.title = single_line(self.title or "")
-        self.seo_title = single_line(self.seo_title or "")
-        super().full_clean(*args, **kwargs)
-
-
-class BasePage(SitePage):
-    """What every content page has: an introduction shown as the lead, and a StreamField body."""
-
-    introduction = models.TextField(
-        "introduktion",
-        blank=True,
-        help_text="Et kort afsnit, der vises øverst på siden og i oversigter.",
-    )
-    body = StreamField(BodyBlock(), verbose_name="indhold", blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
-    search_fields = Page.search_fields + [
-        index.SearchField("introduction"),
-        index.SearchField("body"),
-    ]
-    show_in_menus_default = True
-
-    class Meta:
-        abstract = True
+from base.models import BasePage
+from base.privacy import public_q
+from pagecache.cache import cached_data
 
 
 class ContentPage(BasePage):
@@ -192,18 +120,3 @@ class PhasePage(BasePage):
             return list(cls.objects.live().filter(public_q()).in_time_order())
 
         return cached_data("phases", (PHASE_DEPENDENCY,), fetch)
-
-
-@register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
-    accessibility_statement_url = models.URLField(
-        "tilgængelighedserklæring",
-        default="https://was.digst.dk/faxeifaellesskab-dk",
-        help_text="Adressen på erklæringen i Digitaliseringsstyrelsens WAS-værktøj. "
-        "Linket 'Tilgængelighedserklæring' i sidefoden (/was) fører hertil.",
-    )
-
-    panels = [FieldPanel("accessibility_statement_url")]
-
-    class Meta:
-        verbose_name = "webstedsindstillinger"

@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import Count, Window, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.utils import feedgenerator, timezone
-from django.utils.http import urlencode
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -20,9 +19,10 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from faxeif.cache import depends_on, varies_on_query
-from pages.models import BasePage, public_q, restricted_paths
-from pages.pagination import page_links, requested_page
+from base.models import BasePage
+from base.pagination import NOT_FOUND, page_links, requested_page
+from base.privacy import public_q, restricted_paths
+from pagecache.cache import depends_on, varies_on_query
 
 # Page cache key for what shows stories outside their index (an activity, the home page): renewed
 # when any story is published, unpublished, moved or deleted.
@@ -273,7 +273,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             stories=prepare_story_cards(page_of_stories),
             page_of_stories=page_of_stories,
             pagination=page_links(
-                page_of_stories, _story_page_url(current_tag, self.get_url(request))
+                page_of_stories, self.get_url(request), tag=current_tag.slug if current_tag else ""
             ),
         )
         return context
@@ -309,24 +309,11 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
 def _page_of(stories, number: int, per_page: int) -> PaginatorPage:
     """One page of stories, counted in the same query (a window function) rather than a second
-    one; Http404 for a page past the last (pages.pagination's rule)."""
+    one; Http404 for a page past the last (base.pagination's rule)."""
     start = (number - 1) * per_page
     rows = list(stories.annotate(total=Window(Count("pk")))[start : start + per_page])
     if not rows and number > 1:
-        raise Http404("Siden findes ikke.")
+        raise Http404(NOT_FOUND)
     paginator = Paginator(stories, per_page)
     paginator.count = rows[0].total if rows else 0
     return PaginatorPage(rows, number, paginator)
-
-
-def _story_page_url(current_tag, base_url: str):
-    """A page of the stories, keeping the tag filter; the first page has no side parameter, so
-    each page has one address."""
-
-    def url(number):
-        query = {"tag": current_tag.slug} if current_tag else {}
-        if number > 1:
-            query["side"] = number
-        return f"{base_url}?{urlencode(query)}" if query else base_url
-
-    return url

@@ -16,7 +16,7 @@ from activities.models import (
     SignUp,
     upcoming_activities,
 )
-from pages.blocks import BodyBlock
+from base.blocks import BodyBlock
 from tests.support.html import soup, text_of
 from tests.support.queries import BUDGET, uncached_queries
 from tests.support.showcase_activities import (

@@ -55,7 +55,7 @@ def test_a_phase_body_sits_one_heading_level_deeper_on_baggrund(client, seeded, 
 
 @pytest.mark.django_db
 def test_every_block_has_a_danish_label_template_and_preview(showcase):
-    from pages.blocks import BodyBlock
+    from base.blocks import BodyBlock
 
     for name, block in BodyBlock.base_blocks.items():
         assert block.meta.template.startswith("blocks/"), name
@@ -66,8 +66,8 @@ def test_every_block_has_a_danish_label_template_and_preview(showcase):
 def test_rich_text_offers_no_headings_colours_or_fonts():
     # Headings come from the heading block (h2/h3 under the page's only h1), so rich text
     # cannot break a page's outline; there is no feature for colours or fonts at all.
+    from base.blocks import BodyBlock
     from home.models import HomePage
-    from pages.blocks import BodyBlock
 
     paragraph = BodyBlock.base_blocks["paragraph"]
     assert set(paragraph.features) == {"bold", "italic", "ol", "ul", "link", "document-link"}

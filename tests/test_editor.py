@@ -7,8 +7,9 @@ from django.urls import reverse
 from wagtail.models import Site
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
+from base.models import SiteSettings
 from contacts.models import ContactPerson
-from pages.models import ContentPage, SiteSettings
+from pages.models import ContentPage
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import text_of
 
@@ -136,7 +137,7 @@ def test_an_image_with_alt_text_is_saved(procesleder_client, client, seeded, ima
     [
         "/admin/users/",
         "/admin/groups/",
-        "/admin/settings/pages/sitesettings/",
+        "/admin/settings/base/sitesettings/",
         "/admin/sites/",
         "/admin/collections/",
     ],
@@ -168,7 +169,7 @@ def test_procesleder_cannot_change_the_site_settings(procesleder_client, seeded)
     site = Site.objects.get(is_default_site=True)
     before = SiteSettings.for_site(site).accessibility_statement_url
     response = procesleder_client.post(
-        f"/admin/settings/pages/sitesettings/{site.pk}/",
+        f"/admin/settings/base/sitesettings/{site.pk}/",
         {"accessibility_statement_url": "https://example.com/"},
         follow=True,
     )

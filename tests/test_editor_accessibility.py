@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pages.wagtail_hooks import vague_link_texts
+from base.wagtail_hooks import vague_link_texts
 from tests.support.editor_posts import page_edit_data
 
 

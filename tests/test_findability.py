@@ -15,10 +15,10 @@ from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction
 
+from base.templatetags.navigation_tags import ancestor_crumbs
 from contacts.models import ContactPerson
+from findability.structured_data import organisation_contacts
 from pages.models import PhaseIndexPage
-from pages.templatetags.navigation_tags import ancestor_crumbs
-from pages.templatetags.seo_tags import organisation_contacts
 from tests.support.html import soup
 from tests.support.showcase import add_page, build_showcase
 

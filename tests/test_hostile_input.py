@@ -195,7 +195,7 @@ def test_the_search_survives_hostile_input(client, seeded, query, page_number):
 
     response = client.get("/soeg/", params)
 
-    # A page number that is no page is the site's 404 page (pages/pagination.py).
+    # A page number that is no page is the site's 404 page (base/pagination.py).
     assert response.status_code in ((200,) if page_number in (None, "1") else (200, 404))
     assert_escaped(response.content.decode(), [query, page_number or ""], before)
 

@@ -83,12 +83,42 @@ def test_the_checker_finds_a_circle_through_an_import_inside_a_function():
     made_up = {"a.models": {"a.forms"}, "a.forms": {"a.models"}, "b": {"a.models"}}
     assert circles(made_up) == [["a.forms", "a.models"]]
     graph = import_graph()
-    assert "pages.blocks" in graph["pages.models"]  # from .blocks import BodyBlock
+    assert "base.blocks" in graph["base.models"]  # from .blocks import BodyBlock
     assert "activities.signups" in graph["activities.apps"]  # imported inside ready()
 
 
 def test_no_module_imports_itself_back_through_others():
     assert circles(import_graph()) == []
+
+
+def app_graph() -> dict[str, set[str]]:
+    """Each top-level package (the apps, faxeif, scripts, tests) and the packages it imports."""
+    graph: dict[str, set[str]] = {}
+    for name, targets in import_graph().items():
+        app = name.split(".")[0]
+        graph.setdefault(app, set()).update(t.split(".")[0] for t in targets)
+        graph[app].discard(app)
+    return graph
+
+
+def test_apps_import_each_other_one_way():
+    assert circles(app_graph()) == []
+
+
+def test_the_floor_under_the_page_types_imports_none_of_them():
+    """base/ (the base page, blocks, settings, navigation) and the page cache under it know no
+    page app: a block that shows another app's content looks its model up by name."""
+    graph = app_graph()
+    assert graph["base"] <= {"pagecache"}
+    assert graph["pagecache"] == set()
+    assert "base" in graph["contacts"] and "base" in graph["pages"]
+
+
+def test_faxeif_is_the_project_not_a_library_of_the_apps():
+    """Apps take nothing from the project package (settings, URLs, WSGI, health and error
+    views), except the SQLite engine's file creation for a restore into an empty database."""
+    users = {app for app, targets in app_graph().items() if "faxeif" in targets}
+    assert users <= {"backups", "tests", "scripts"}
 
 
 def test_tests_share_helpers_through_tests_support_never_through_each_other():

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from activities.models import ActivityIndexPage, ActivityPage, ActivityType
-from pages import views
+from findability import views
 from stories.models import StoryIndexPage
 from tests.support.html import soup, text_of
 from tests.support.showcase_activities import activity_index

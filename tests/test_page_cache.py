@@ -11,8 +11,8 @@ from django.test.client import ClientHandler
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from faxeif import cache as cache_module
-from faxeif.cache import PageCacheWSGI, _is_cacheable_response
+from pagecache import cache as cache_module
+from pagecache.cache import PageCacheWSGI, _is_cacheable_response
 from pages.models import ContentPage, PhasePage
 from tests.support.html import text_of
 

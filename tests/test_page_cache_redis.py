@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from faxeif.cache import PageCacheWSGI
+from pagecache.cache import PageCacheWSGI
 from tests.support.html import text_of
 from tests.support.processes import require
 

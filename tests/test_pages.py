@@ -8,7 +8,8 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from wagtail.models import Page
 
-from pages.models import PhaseIndexPage, PhasePage, SiteSettings
+from base.models import SiteSettings
+from pages.models import PhaseIndexPage, PhasePage
 from tests.support.html import soup, text_of
 
 PAGE_TEMPLATES = {

@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
+from base.blocks import BodyBlock
 from home.models import HomePage
-from pages.blocks import BodyBlock
 from pages.models import ContentPage, PhaseIndexPage, PhasePage
 from tests.support.images import make_image
 from tests.support.queries import uncached_queries

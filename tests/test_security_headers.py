@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from wagtail.documents import get_document_model
 
-from faxeif.cache import PageCacheWSGI
+from pagecache.cache import PageCacheWSGI
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import text_of
 from tests.support.processes import BASE_DIR

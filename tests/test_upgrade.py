@@ -1,7 +1,8 @@
-"""An existing site keeps everything when it upgrades to stories in their own app: a database as
-the site had it before the move (stories in the pages app's state, their content types named
-pages.*, the activity link a link to any page), with content in it, migrated forward, has every
-page, revision, image, sign-up and redirect, and serves its stories. On SQLite and PostgreSQL."""
+"""An existing site keeps everything when it upgrades to the apps of today: a database as the
+site had it before the moves (stories and the site settings in the pages app's state, their
+content types named pages.*, the activity link a link to any page), with content in it, migrated
+forward, has every page, revision, image, sign-up, redirect, setting and permission, and serves
+its stories. On SQLite and PostgreSQL."""
 
 import json
 
@@ -27,6 +28,11 @@ story.author = "Ole Jensen"
 story.save_revision().publish()  # a second revision
 add_story(title="Om Baggrund")
 Redirect.objects.create(old_path="/gammel-fortaelling", redirect_page=story)
+from wagtail.models import Site
+from base.models import SiteSettings
+site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+site_settings.accessibility_statement_url = "https://was.digst.dk/faxe-ny-erklaering"
+site_settings.save()
 print("ok")
 """
 
@@ -49,12 +55,14 @@ from django.db.migrations.recorder import MigrationRecorder
 print(json.dumps({
     "content types": sorted(ContentType.objects.filter(model__startswith="story")
                             .values_list("app_label", flat=True).distinct()),
+    "settings content type": ContentType.objects.get(model="sitesettings").app_label,
     "stories migrations": MigrationRecorder.Migration.objects.filter(app="stories").count(),
 }))
 """
 
 SNAPSHOT = """
 import json
+from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
@@ -78,6 +86,11 @@ print(json.dumps({
         "teaser": story.teaser_image.title,
     },
     "other story's activity": StoryPage.objects.get(slug="om-baggrund").activity_id,
+    "accessibility statement": client.get("/was").headers["Location"],
+    "Procesleder's rights": sorted(Group.objects.get(name="Procesleder").permissions
+                                   .values_list("content_type__app_label", "codename")),
+    "Procesleder's page rights": sorted(Group.objects.get(name="Procesleder").page_permissions
+                                        .values_list("page__url_path", "permission__codename")),
     "served": {url: client.get(url).status_code
                for url in ["/fortaellinger/det-laerte-vi/", "/fortaellinger/",
                            "/fortaellinger/?tag=temadag", "/aktiviteter/temadag/"]},
@@ -86,7 +99,7 @@ print(json.dumps({
 """
 
 
-def test_a_site_from_before_the_stories_app_keeps_everything_and_serves_it(tmp_path):
+def test_a_site_from_before_the_app_moves_keeps_everything_and_serves_it(tmp_path):
     with seeded_site(tmp_path) as env:
         assert shell_result(env, CONTENT) == "ok"
         expected = json.loads(shell_result(env, SNAPSHOT))
@@ -94,13 +107,18 @@ def test_a_site_from_before_the_stories_app_keeps_everything_and_serves_it(tmp_p
         # Back to the database as the site had it before stories had an app of their own.
         manage(env, "migrate", "stories", "zero", "--noinput")
         before = json.loads(shell_result(env, CONTENT_TYPES))
-        assert before == {"content types": ["pages"], "stories migrations": 0}
+        assert before == {
+            "content types": ["pages"],
+            "settings content type": "pages",
+            "stories migrations": 0,
+        }
         assert shell_result(env, LINK_TO_A_CONTENT_PAGE) == "1"  # one story linked
 
         manage(env, "migrate", "--noinput")
         after = json.loads(shell_result(env, SNAPSHOT))
         assert json.loads(shell_result(env, CONTENT_TYPES)) == {
             "content types": ["stories"],
+            "settings content type": "base",
             "stories migrations": 3,
         }
 
@@ -114,5 +132,8 @@ def test_a_site_from_before_the_stories_app_keeps_everything_and_serves_it(tmp_p
         "teaser": "Temadag i Haslev",
     }
     assert set(expected["served"].values()) == {200}
+    assert expected["accessibility statement"] == "https://was.digst.dk/faxe-ny-erklaering"
+    assert ["contacts", "change_contactperson"] in expected["Procesleder's rights"]
+    assert ["/forside/", "publish_page"] in expected["Procesleder's page rights"]
     assert expected["activity page shows the story"]
     assert after["other story's activity"] is None  # the link to a content page was dropped

@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                                 },
                             ),
                             15: ("wagtail.blocks.StructBlock", [[("show_full_text", 14)]], {}),
-                            16: ("pages.blocks.VisionBlock", (), {}),
+                            16: ("base.blocks.VisionBlock", (), {}),
                         },
                         verbose_name="indhold",
                     ),

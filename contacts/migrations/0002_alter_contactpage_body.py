@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                         {"default": "Kontakt", "label": "Overskrift", "max_length": 200},
                     ),
                     11: (
-                        "pages.blocks.ContactPersonChooserBlock",
+                        "base.blocks.ContactPersonChooserBlock",
                         ("contacts.ContactPerson",),
                         {"label": "Kontaktperson"},
                     ),
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                         },
                     ),
                     15: ("wagtail.blocks.StructBlock", [[("show_full_text", 14)]], {}),
-                    16: ("pages.blocks.VisionBlock", (), {}),
+                    16: ("base.blocks.VisionBlock", (), {}),
                 },
                 verbose_name="indhold",
             ),

@@ -1,7 +1,7 @@
 from django import template
 
 from contacts.models import CONTACT_DEPENDENCIES, ContactPerson, Office
-from faxeif.cache import cached_data
+from pagecache.cache import cached_data
 
 register = template.Library()
 

@@ -14,12 +14,19 @@ DEBUG = False
 ALLOWED_HOSTS: list[str] = []
 
 INSTALLED_APPS = [
+    # The project (settings, URLs, its commands), then the site's apps from the top down, base/
+    # near the bottom; imports between them run one way (tests/test_layout.py).
+    "faxeif",
+    "backups",
+    "accounts",
+    "findability",
     "home",
+    "stories",
+    "activities",
     "pages",
     "contacts",
-    "activities",
-    "stories",
-    "accounts",
+    "base",
+    "uploads",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -46,13 +53,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     # Last: its ready() wires the page cache to every snippet and setting model.
-    "faxeif",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
     # First: a cache hit returns here, before everything else; what it stores has the headers
     # that the middleware below add. (Under gunicorn, faxeif.wsgi answers hits before Django.)
-    "faxeif.cache.PageCacheMiddleware",
+    "pagecache.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "faxeif.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,7 +99,7 @@ TEMPLATES = [
 # The page cache and Wagtail's own caches (renditions, site root paths). A file cache is shared by
 # all gunicorn workers on the machine, so a publish clears it for all of them; with REDIS_URL,
 # Django's Redis cache, shared by every machine. The page cache's dependency versions
-# (faxeif/cache.py) live apart from the pages: a few keys per page and image, never culled. (On
+# (pagecache/cache.py) live apart from the pages: a few keys per page and image, never culled. (On
 # Redis they are kept without a timeout, so a server with maxmemory-policy volatile-lru evicts
 # pages, which all have one, and never versions.)
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -265,7 +272,7 @@ WHITENOISE_ALLOW_ALL_ORIGINS = False
 WAGTAIL_SITE_NAME = "Faxe i Fællesskab"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk")]
-WAGTAILADMIN_USER_LOGIN_FORM = "faxeif.admin_forms.LoginForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
@@ -282,11 +289,11 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
-# Uploads (faxeif/uploads.py): raster images only (no SVG, which can carry scripts), at most
+# Uploads (uploads/): raster images only (no SVG, which can carry scripts), at most
 # 40 megapixels (all frames together), so a rendition never has to decode a giant; a document's
 # content must be what its extension says.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "faxeif.uploads.DocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "uploads.documents.DocumentForm"
 # Nothing phones home: no update check, no Gravatar look-ups for editors' avatars.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

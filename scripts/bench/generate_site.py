@@ -123,8 +123,8 @@ def add_live_child(parent, page):
 def generate(sections: int = 20, children: int = 50, images: int = 200, seed: int = 1) -> dict:
     from django.db import transaction
 
+    from base.blocks import BodyBlock
     from home.models import HomePage
-    from pages.blocks import BodyBlock
     from pages.models import ContentPage
 
     home = HomePage.objects.get()

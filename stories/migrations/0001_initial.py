@@ -12,7 +12,7 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import pages.permissions
+import base.permissions
 
 MODELS = ["storyindexpage", "storypage", "storypagetag"]
 
@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
                                         },
                                     ),
                                     11: (
-                                        "pages.blocks.ContactPersonChooserBlock",
+                                        "base.blocks.ContactPersonChooserBlock",
                                         ("contacts.ContactPerson",),
                                         {"label": "Kontaktperson"},
                                     ),
@@ -199,7 +199,7 @@ class Migration(migrations.Migration):
                                         [[("show_full_text", 14)]],
                                         {},
                                     ),
-                                    16: ("pages.blocks.VisionBlock", (), {}),
+                                    16: ("base.blocks.VisionBlock", (), {}),
                                 },
                                 verbose_name="indhold",
                             ),
@@ -212,7 +212,7 @@ class Migration(migrations.Migration):
                     },
                     bases=(
                         wagtail.contrib.routable_page.models.RoutablePageMixin,
-                        pages.permissions.PagePermissionsMixin,
+                        base.permissions.PagePermissionsMixin,
                         "wagtailcore.page",
                     ),
                 ),
@@ -331,7 +331,7 @@ class Migration(migrations.Migration):
                                         },
                                     ),
                                     11: (
-                                        "pages.blocks.ContactPersonChooserBlock",
+                                        "base.blocks.ContactPersonChooserBlock",
                                         ("contacts.ContactPerson",),
                                         {"label": "Kontaktperson"},
                                     ),
@@ -370,7 +370,7 @@ class Migration(migrations.Migration):
                                         [[("show_full_text", 14)]],
                                         {},
                                     ),
-                                    16: ("pages.blocks.VisionBlock", (), {}),
+                                    16: ("base.blocks.VisionBlock", (), {}),
                                 },
                                 verbose_name="indhold",
                             ),
@@ -443,7 +443,7 @@ class Migration(migrations.Migration):
                         "verbose_name_plural": "fortællinger",
                         "db_table": "pages_storypage",
                     },
-                    bases=(pages.permissions.PagePermissionsMixin, "wagtailcore.page"),
+                    bases=(base.permissions.PagePermissionsMixin, "wagtailcore.page"),
                 ),
                 migrations.CreateModel(
                     name="StoryPageTag",

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from faxeif.cache import invalidate
+from pagecache.cache import invalidate
 
 BUDGET = 12
 

@@ -4,9 +4,9 @@ Test data only, never seed content."""
 
 import datetime
 
+from base.blocks import BodyBlock
 from contacts.models import ContactPage, ContactPerson
 from home.models import HomePage
-from pages.blocks import BodyBlock
 from pages.models import ContentPage, PhaseIndexPage, PhasePage
 
 

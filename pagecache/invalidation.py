@@ -1,6 +1,6 @@
-"""What renews which dependency keys of the page cache (faxeif/cache.py): publishing,
+"""What renews which dependency keys of the page cache (pagecache/cache.py): publishing,
 unpublishing, moving and deleting pages, and saving snippets, images, sites, settings and view
-restrictions. Connected in FaxeifConfig.ready()."""
+restrictions. Connected in PageCacheConfig.ready()."""
 
 from .cache import PAGES, SITE, invalidate
 

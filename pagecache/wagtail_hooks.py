@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from faxeif.cache import depends_on
+from pagecache.cache import depends_on
 
 
 @hooks.register("before_serve_page")

@@ -7,12 +7,12 @@ number from 1, no sign, no leading zero); anything else, or a page past the last
 """
 
 import re
-from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404
 
-from faxeif.cache import varies_on_query
+from pagecache.cache import varies_on_query
 
 PARAMETER = "side"
 # Six digits: a million pages of ten is far beyond any listing here; longer is not a page.
@@ -41,11 +41,24 @@ def paginate(items, request, per_page: int) -> Page:
         raise Http404(NOT_FOUND) from None
 
 
-def page_links(page: Page, url: Callable[[int], str]) -> dict:
-    """Previous, next and numbered page links (None for a gap) and "Side 2 af 5"; `url(number)`
-    gives a page's address, keeping the listing's filters."""
+def listing_url(base_url: str, filters: dict, number: int = 1) -> str:
+    """The address of a page of a listing: its filters (those with a value) and, after the first
+    page, `?side=N`, so that each page of a listing has one address."""
+    query = {name: value for name, value in filters.items() if value}
+    if number > 1:
+        query[PARAMETER] = number
+    return f"{base_url}?{urlencode(query)}" if query else base_url
+
+
+def page_links(page: Page, base_url: str, **filters) -> dict:
+    """Previous, next and numbered page links (None for a gap) and "Side 2 af 5", each keeping
+    the listing's filters."""
     paginator, number = page.paginator, page.number
     gap = paginator.ELLIPSIS
+
+    def url(n: int) -> str:
+        return listing_url(base_url, filters, n)
+
     return {
         "status": f"Side {number} af {paginator.num_pages}",
         "previous": url(number - 1) if page.has_previous() else None,

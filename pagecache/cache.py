@@ -280,7 +280,7 @@ def _response_from(entry, request) -> HttpResponse:
 
 
 # Set by PageCacheWSGI on the requests it found no current entry for.
-LOOKED_UP = "faxeif.pagecache.looked_up"
+LOOKED_UP = "pagecache.looked_up"
 
 
 class PageCacheWSGI:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from wagtail.images import get_image_model
 
-from faxeif.uploads import store_without_metadata
+from uploads.images import store_without_metadata
 
 
 class Command(BaseCommand):

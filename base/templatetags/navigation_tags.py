@@ -1,8 +1,8 @@
 from django import template
 from wagtail.models import Page, Site
 
-from faxeif.cache import cached_data
-from pages.models import public_q
+from base.privacy import public_q
+from pagecache.cache import cached_data
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from faxeif.cache import depends_on
+from pagecache.cache import depends_on
 
 # Rich text offers emphasis, lists and links only: headings come from the heading block, so each
 # page keeps one h1 (its title) and a valid outline, and there are no free colours or fonts.

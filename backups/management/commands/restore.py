@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from faxeif import backup
+from backups.archive import counts, restore
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, archive, **options):
         if not archive.is_file():
             raise CommandError(f"{archive} does not exist or is not a file.")
-        manifest = backup.restore(archive)
-        expected, found = manifest["counts"], backup.counts()
+        manifest = restore(archive)
+        expected, found = manifest["counts"], counts()
         if found != expected:
             raise CommandError(
                 f"Restored {archive}, but the counts differ from the backup's: "

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from faxeif import backup
+from backups.archive import backup
 
 
 class Command(BaseCommand):
@@ -21,6 +21,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, **options):
-        archive, manifest = backup.backup(output)
+        archive, manifest = backup(output)
         counted = ", ".join(f"{n} {what}" for what, n in manifest["counts"].items())
         self.stdout.write(f"{archive}: {manifest['vendor']}, {counted}")
