@@ -2,6 +2,7 @@
 inside a function, ties modules that should be read, tested and moved on their own."""
 
 import ast
+import re
 from pathlib import Path
 
 from tests.support.processes import BASE_DIR
@@ -140,3 +141,13 @@ def test_scripts_take_nothing_from_the_tests():
         if target.split(".")[0] == "tests"
     }
     assert from_tests == set()
+
+
+def test_the_readme_layout_names_every_app_and_only_those():
+    from django.conf import settings
+
+    layout = (BASE_DIR / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(\w+)/`", layout))
+    apps = {app for app in settings.INSTALLED_APPS if (BASE_DIR / app).is_dir()}
+    folders = {"templates", "static", "tests", "scripts", "deploy"}
+    assert named - folders == apps
