@@ -4,19 +4,17 @@ processes they leave."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]  # the repository
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+# The launcher that make bench and make soak use too; the tests import these from here.
+from scripts import served_site
+from scripts.served_site import BASE_DIR, free_port, wait_until_serving
+from scripts.served_site import stop_gunicorn as stop_gunicorn
 
 
 def require(condition: bool, what: str) -> None:
@@ -26,12 +24,6 @@ def require(condition: bool, what: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{what} is missing; .ci/run must install it", pytrace=False)
     pytest.skip(f"{what} is missing")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def site_env(tmp: Path, database_url: str) -> dict:
@@ -68,50 +60,14 @@ def shell_result(env: dict, code: str) -> str:
     return manage(env, "shell", "-c", code).strip().splitlines()[-1]
 
 
-def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the site's server exited with {server.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the site did not answer at {url} within {timeout} s")
-
-
 def start_gunicorn(
     env: dict, workers: int = 2, ready_path: str = "/", **popen
 ) -> tuple[subprocess.Popen, str]:
     """gunicorn with gunicorn.conf.py on a free loopback port, once it answers ready_path (under
     the production settings: /healthz, the one address they do not redirect to https); its base
     URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "--config=gunicorn.conf.py",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            "--log-level=warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        **popen,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(base_url + ready_path, server)
-    except RuntimeError:
-        stop_gunicorn(server)
-        raise
-    return server, base_url
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    server.terminate()
-    server.wait(timeout=30)
+    options = (f"--workers={workers}", "--log-level=warning")
+    return served_site.start_gunicorn(env, *options, ready_path=ready_path, **popen)
 
 
 def start_make_run(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
