@@ -26,8 +26,22 @@ import tempfile
 import time
 from pathlib import Path
 
-import bench
-from bench import REFERENCE_PATH, Server, WorkerMemory, fetch, say
+# Run as a script, this folder is on the path but not the repository, whose `scripts` this is.
+sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
+
+from scripts.bench import wrk_runs  # noqa: E402
+from scripts.bench.commands import say  # noqa: E402
+from scripts.bench.cpu_time import NOISY_CPU, SERVING_GROUPS, postgres_group  # noqa: E402
+from scripts.bench.servers import (  # noqa: E402
+    REFERENCE_PATH,
+    Server,
+    reference_env,
+    run_script,
+    start_gunicorn,
+)
+from scripts.bench.throwaway_site import base_env, prepare_site  # noqa: E402
+from scripts.bench.worker_memory import WorkerMemory  # noqa: E402
+from scripts.bench.wrk_runs import fetch  # noqa: E402
 
 RETRIES = int(os.environ.get("TUNE_RETRIES") or 3)
 REPEAT = int(os.environ.get("TUNE_REPEAT") or 1)
@@ -35,7 +49,7 @@ RUNS = ("home_uncached", "baggrund_uncached", "baggrund_cached", "bare")
 
 
 def measure(url: str, uncached: bool):
-    return bench.measure(url, uncached, retries=RETRIES)
+    return wrk_runs.measure(url, uncached, retries=RETRIES)
 
 
 SETTINGS = [
@@ -60,21 +74,21 @@ def tune(database: str) -> list[dict]:
         if database == "env":
             database_url = os.environ["DATABASE_URL"]
             say(f"PostgreSQL {os.environ.get('PG_VERSION', '?')}")
-            if (group := bench.postgres_group()) is not None:
-                bench.SERVING_GROUPS.add(group)
+            if (group := postgres_group()) is not None:
+                SERVING_GROUPS.add(group)
         else:
             database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
             say("SQLite")
-        env = bench.base_env(tmp, database_url)
-        bench.prepare_site(env)
+        env = base_env(tmp, database_url)
+        prepare_site(env)
         status, headers, body = fetch_reference(env, tmp)
-        reference = bench.reference_env(tmp, headers, body)
+        reference = reference_env(tmp, headers, body)
         rounds = [(n, setting) for n in range(1, REPEAT + 1) for setting in settings]
         for n, setting in rounds:
             say(f"== {setting} (round {n} of {REPEAT})")
             run_env = {**env, "GUNICORN_CMD_ARGS": setting}
             row = {"setting": setting}
-            app, base = bench.start_gunicorn("tune-site", "faxeif.wsgi:application", run_env, tmp)
+            app, base = start_gunicorn("tune-site", "faxeif.wsgi:application", run_env, tmp)
             memory = WorkerMemory(app.pid)
             try:
                 row["home_uncached"] = measure(base + "/", uncached=True)
@@ -85,7 +99,7 @@ def tune(database: str) -> list[dict]:
             finally:
                 row["memory"] = memory.stop()
                 app.stop()
-            bare, bare_base = bench.start_gunicorn(
+            bare, bare_base = start_gunicorn(
                 "tune-bare",
                 "bare_wsgi:application",
                 {**run_env, **reference},
@@ -103,7 +117,7 @@ def tune(database: str) -> list[dict]:
 
 
 def fetch_reference(env: dict, tmp: Path):
-    app, base = bench.start_gunicorn("tune-reference", "faxeif.wsgi:application", env, tmp)
+    app, base = start_gunicorn("tune-reference", "faxeif.wsgi:application", env, tmp)
     try:
         return fetch(base + REFERENCE_PATH)
     finally:
@@ -126,7 +140,7 @@ def report(rows: list[dict]) -> None:
         say(
             f"{row['setting']:<48}|{cells} {', '.join(f'{p:.0f}' for p in peaks)}; "
             f"X-Cache {row['x_cache']}"
-            + (f" [other processes: up to {other:.2f} CPUs]" if other >= bench.NOISY_CPU else "")
+            + (f" [other processes: up to {other:.2f} CPUs]" if other >= NOISY_CPU else "")
         )
     if REPEAT > 1:
         say("")
@@ -153,7 +167,7 @@ def main() -> int:
         say(f"Done in {time.monotonic() - started:.0f} s.")
         return 0
 
-    return bench.run_script("tune", work)
+    return run_script("tune", work)
 
 
 if __name__ == "__main__":

@@ -41,14 +41,18 @@ from pathlib import Path
 
 SOAK_DIR = Path(__file__).resolve().parent
 BASE_DIR = SOAK_DIR.parents[1]
-sys.path[:0] = [str(BASE_DIR / "scripts" / "bench"), str(BASE_DIR)]
+sys.path[:0] = [str(BASE_DIR)]
 
-import bench  # noqa: E402  (scripts/bench/bench.py: servers, wrk's output, the site's env)
-
+# The bench's servers, wrk's output and throwaway site (scripts/bench/).
+from scripts.bench.commands import BenchError, env_int, run, say  # noqa: E402
+from scripts.bench.servers import Server, run_script, start_gunicorn  # noqa: E402
+from scripts.bench.throwaway_site import base_env  # noqa: E402
+from scripts.bench.worker_memory import children  # noqa: E402
+from scripts.bench.wrk_runs import WRK_THREADS, fetch, parse_wrk  # noqa: E402
 from scripts.throwaway_postgres import ThrowawayPostgres  # noqa: E402
 
-DURATION = bench.env_int("SOAK_DURATION", 60)
-CONNECTIONS = bench.env_int("SOAK_CONNECTIONS", 8)
+DURATION = env_int("SOAK_DURATION", 60)
+CONNECTIONS = env_int("SOAK_CONNECTIONS", 8)
 KILL_WORKER_AT = 0.3
 RESTART_DATABASE_AT = 0.6
 PATHS = ["/", "/baggrund/", "/faser/", "/aktiviteter/", "/healthz", "/soeg/?q=faxe"]
@@ -86,8 +90,6 @@ function done(summary, latency, requests)
   end
 end
 """
-
-say = bench.say
 
 
 class Timeline:
@@ -190,17 +192,17 @@ def request(url: str, headers: dict, data: bytes | None = None) -> tuple[int, di
 
 def prepare(env: dict) -> dict:
     py = sys.executable
-    bench.run([py, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env, "migrate")
-    bench.run([py, "manage.py", "seed_content"], env, "seed_content")
-    out = bench.run([py, str(SOAK_DIR / "content.py"), "prepare"], env, "an activity")
-    bench.run([py, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env, "static")
+    run([py, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env, "migrate")
+    run([py, "manage.py", "seed_content"], env, "seed_content")
+    out = run([py, str(SOAK_DIR / "content.py"), "prepare"], env, "an activity")
+    run([py, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env, "static")
     return json.loads(out.strip().splitlines()[-1])
 
 
 def wrk_command(base: str, script: Path) -> list[str]:
     paths = ", ".join(f'"{p}"' for p in PATHS)
     script.write_text(WRK_SCRIPT % {"paths": paths})
-    threads = min(bench.WRK_THREADS, CONNECTIONS)
+    threads = min(WRK_THREADS, CONNECTIONS)
     return ["wrk", f"-t{threads}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"] + [
         "--timeout",
         "10s",
@@ -211,7 +213,7 @@ def wrk_command(base: str, script: Path) -> list[str]:
 
 
 def kill_a_worker(master: int, timeline: Timeline) -> None:
-    workers = bench.children(master)
+    workers = children(master)
     if not workers:
         timeline.note("no gunicorn worker found to kill")
         return
@@ -229,13 +231,13 @@ def restart_database(database: ThrowawayPostgres, timeline: Timeline) -> None:
 def soak() -> int:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")) or "PGHOST" not in os.environ:
-        raise bench.BenchError("run through scripts/soak/run.sh: it needs a throwaway PostgreSQL")
+        raise BenchError("run through scripts/soak/run.sh: it needs a throwaway PostgreSQL")
     database = ThrowawayPostgres()
     tmp = Path(tempfile.mkdtemp(prefix="faxeif-soak."))
     try:
         return soak_in(tmp, database, database_url)
     finally:
-        bench.Server.stop_all()
+        Server.stop_all()
         if os.environ.get("SOAK_KEEP") == "1":
             say(f"Kept {tmp} (gunicorn.log: the server's errors)")
         else:
@@ -243,15 +245,15 @@ def soak() -> int:
 
 
 def soak_in(tmp: Path, database: ThrowawayPostgres, database_url: str) -> int:
-    env = bench.base_env(tmp, database_url)
+    env = base_env(tmp, database_url)
     env["PYTHONPATH"] += os.pathsep + str(SOAK_DIR)
     say(f"faxeif soak: {DURATION} s, PostgreSQL {os.environ.get('PG_VERSION', '?')}; {tmp}")
     say("Preparing the site")
     site = prepare(env)
-    app, base = bench.start_gunicorn("gunicorn", "faxeif.wsgi:application", env, tmp)
+    app, base = start_gunicorn("gunicorn", "faxeif.wsgi:application", env, tmp)
     for path in PATHS:  # fill the page cache
-        bench.fetch(base + path)
-    workers_before = bench.children(app.pid)
+        fetch(base + path)
+    workers_before = children(app.pid)
     say(f"Serving on {base}: gunicorn master {app.pid}, workers {workers_before}")
 
     say("Load, sign-ups, edits and failures")
@@ -283,16 +285,16 @@ def soak_in(tmp: Path, database: ThrowawayPostgres, database_url: str) -> int:
         edits_out, _ = edits.communicate(timeout=60)
         signups.join(timeout=60)
         timeline.note("load ended")
-        workers_after = bench.children(app.pid)
+        workers_after = children(app.pid)
     finally:
         for process in (wrk, edits):
             if process.poll() is None:
                 process.kill()
         app.stop()
     if wrk.returncode != 0:
-        raise bench.BenchError(f"wrk failed ({wrk.returncode}): {wrk_err}")
+        raise BenchError(f"wrk failed ({wrk.returncode}): {wrk_err}")
 
-    checked = bench.run([sys.executable, str(SOAK_DIR / "content.py"), "check"], env, "check")
+    checked = run([sys.executable, str(SOAK_DIR / "content.py"), "check"], env, "check")
     found = json.loads(checked.strip().splitlines()[-1])
     edits_saved = [
         int(line.split()[1]) for line in edits_out.splitlines() if line.startswith("saved ")
@@ -328,7 +330,7 @@ def soak_in(tmp: Path, database: ThrowawayPostgres, database_url: str) -> int:
 
 
 def report_requests(wrk_out: str, timeline: "Timeline") -> None:
-    result = bench.parse_wrk(wrk_out)
+    result = parse_wrk(wrk_out)
     statuses, errors_at = Counter(), Counter()
     for status, count in re.findall(r"^status (\d+) (\d+)$", wrk_out, re.M):
         statuses[int(status)] += int(count)
@@ -375,7 +377,7 @@ def explain(statuses: Counter) -> str:
 
 
 def main() -> int:
-    return bench.run_script("soak", soak)
+    return run_script("soak", soak)
 
 
 if __name__ == "__main__":
