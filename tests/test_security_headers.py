@@ -13,6 +13,7 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 
 from pagecache.cache import PageCacheWSGI
+from tests.support.databases import seeded_sqlite_file
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import text_of
 from tests.support.processes import BASE_DIR
@@ -138,11 +139,9 @@ def test_https_responses_upgrade_insecure_requests_and_plain_http_does_not(clien
 
 # Pages that need no collected static files (the production storage wants a manifest): the
 # redirect happens before any view, and the health check is plain text. It reads the sites
-# table: the in-memory database is migrated first.
+# table: the database is a copy of the seeded site.
 PRODUCTION_REQUESTS = """
-from django.core.management import call_command
 from django.test import Client
-call_command("migrate", verbosity=0)
 client = Client()
 plain = client.get("/admin/login/")
 print("http:", plain.status_code, plain["Location"])
@@ -153,13 +152,13 @@ print("plain health check:", health_check.status_code)
 """
 
 
-def production(*args) -> subprocess.CompletedProcess:
+def production(*args, database_url: str = "sqlite://:memory:") -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "faxeif.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "faxeifaellesskab.dk,testserver",
-        "DATABASE_URL": "sqlite://:memory:",
+        "DATABASE_URL": database_url,
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -178,9 +177,10 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
     assert "no issues (0 silenced)" in result.stdout
 
 
-@pytest.mark.sqlite_only  # production settings on an in-memory SQLite, on either pass
-def test_production_redirects_to_https_and_sends_hsts():
-    result = production("shell", "-c", PRODUCTION_REQUESTS)
+@pytest.mark.sqlite_only  # production settings on a SQLite file, on either pass
+def test_production_redirects_to_https_and_sends_hsts(tmp_path):
+    database_url = seeded_sqlite_file(tmp_path / "site.sqlite3")
+    result = production("shell", "-c", PRODUCTION_REQUESTS, database_url=database_url)
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
     assert lines["http"] == "301 https://testserver/admin/login/"
