@@ -20,9 +20,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SERVE_MEDIA = True
-# The browser tests' server keeps its uploads in a folder of its own.
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "test-media"))
-TEST_CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "test-cache"))
+# Folders of each pass's own (make test runs the SQLite and the PostgreSQL pass side by side);
+# a served site in a test gets folders of its own through MEDIA_ROOT and CACHE_DIR.
+TEST_PASS = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / f"test-media-{TEST_PASS}"))
+TEST_CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / f"test-cache-{TEST_PASS}"))
 # A real file cache of the tests' own, whatever REDIS_URL says (each test starts with it empty;
 # see tests/conftest.py; tests/test_page_cache_redis.py runs the cache on a real Redis).
 CACHES = {
