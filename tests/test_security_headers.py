@@ -4,7 +4,6 @@ admin's own policy, and the production settings' HTTPS rules (Django's deploy ch
 import os
 import secrets
 import subprocess
-import sys
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,7 +15,7 @@ from pagecache.cache import PageCacheWSGI
 from tests.support.databases import seeded_sqlite_file
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import text_of
-from tests.support.processes import BASE_DIR
+from tests.support.processes import run_manage
 
 
 def directives(response) -> dict[str, list[str]]:
@@ -160,14 +159,7 @@ def production(*args, database_url: str = "sqlite://:memory:") -> subprocess.Com
         "ALLOWED_HOSTS": "faxeifaellesskab.dk,testserver",
         "DATABASE_URL": database_url,
     }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_manage(env, *args, timeout=120)
 
 
 @pytest.mark.sqlite_only  # production settings on an in-memory SQLite, on either pass

@@ -10,26 +10,20 @@ from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
-from activities.models import ActivityPage, ActivityType
+from activities.models import ActivityPage
 from activities.signups import SignUp
 from pages.models import ContentPage
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import soup, text_of
-from tests.support.showcase_activities import days_ahead, publish_activity
 
 POSTED_TITLE = "Temadag\r\nom samskabelse\t\x07\u2028i Haslev\n"
 ONE_LINE = "Temadag om samskabelse i Haslev"
 
 
 @pytest.fixture
-def activity(seeded):
-    return publish_activity(
-        "Temadag",
-        "temadag",
-        days_ahead(30),
-        activity_type=ActivityType.TEMADAG,
-        signup_enabled=True,
-    )
+def activity(temadag):
+    """An activity open for sign-up (conftest's temadag)."""
+    return temadag
 
 
 def sign_up(activity, email="meha@faxekommune.dk"):

@@ -37,16 +37,24 @@ def site_env(tmp: Path, database_url: str) -> dict:
     }
 
 
-def manage(env: dict, *args: str) -> str:
-    """Run a manage.py command for the served site; its standard output."""
+def run_manage(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """A manage.py command in `env`, whatever its exit status; its output captured as text."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
         env=env,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+        timeout=timeout,
+    )
+
+
+def manage(env: dict, *args: str) -> str:
+    """Run a manage.py command for the served site; its standard output. A failure raises
+    CalledProcessError, with the command's output."""
+    result = run_manage(env, *args)
+    result.check_returncode()
+    return result.stdout
 
 
 def seed_site(env: dict) -> None:
