@@ -20,8 +20,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SERVE_MEDIA = True
-# Folders of each pass's own (make test runs the SQLite and the PostgreSQL pass side by side);
-# a served site in a test gets folders of its own through MEDIA_ROOT and CACHE_DIR.
+# Folders of each pass's own (make test runs the SQLite and the PostgreSQL pass side by side); a
+# served site in a test gets folders of its own through MEDIA_ROOT and CACHE_DIR.
 TEST_PASS = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / f"test-media-{TEST_PASS}"))
 TEST_CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / f"test-cache-{TEST_PASS}"))
