@@ -1,5 +1,6 @@
 import datetime
 import io
+from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth.models import Group
@@ -50,6 +51,34 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences"}
 def uses_database(item) -> bool:
     """Whether a collected test asks for the database (pytest-django makes one only then)."""
     return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """The suite's database starts as a copy of the seeded site that the served sites copy too
+    (built once per run), instead of being migrated and seeded again: on PostgreSQL Django
+    creates it from that database as a template; on SQLite it is a copy of the file, which
+    pytest-django keeps (django_db_keepdb) rather than replacing with an empty one. Its migrate
+    then finds nothing to do."""
+    from django.db import connections
+
+    from tests.support.databases import on_postgres, seeded_sqlite_file, seeded_template
+
+    test_settings = connections["default"].settings_dict.setdefault("TEST", {})
+    if on_postgres():
+        test_settings["TEMPLATE"] = urlparse(seeded_template()).path.lstrip("/")
+    else:
+        path = tmp_path_factory.mktemp("suite-database") / "test.sqlite3"
+        test_settings["NAME"] = seeded_sqlite_file(path).removeprefix("sqlite:///")
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """SQLite: keep the copied file (see django_db_modify_db_settings); it lives in pytest's
+    temporary folder."""
+    from tests.support.databases import on_postgres
+
+    return request.config.getvalue("reuse_db") or not on_postgres()
 
 
 @pytest.fixture(scope="session")
