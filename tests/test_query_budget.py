@@ -38,7 +38,10 @@ def add_images(numbers):
     figures = [
         {
             "type": "image",
-            "value": {"image": {"image": make_image(f"Billede {n}").pk, "alt_text": "x"}},
+            # Small: what is counted is queries, and renditions of a large photo take seconds.
+            "value": {
+                "image": {"image": make_image(f"Billede {n}", (320, 180)).pk, "alt_text": "x"}
+            },
         }
         for n in numbers
     ]
