@@ -68,26 +68,12 @@ lint: $(STAMP) ## ruff, djhtml, Django system checks, no missing migrations
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
-# The two passes run side by side: much of a pass waits on the servers, browsers and databases
-# it starts, so the second costs little more wall time. The PostgreSQL pass (which gets a
-# DATABASE_URL from scripts/with_postgres.sh) writes to var/test-postgresql.log, printed after
-# the SQLite pass (which ignores any DATABASE_URL). Both always run; the target fails when either
-# fails. Ctrl-C stops both.
+# scripts/test_passes.sh runs the passes side by side and prints their output one after another.
 test: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
+test: export PYTEST := $(PYTEST)
+test: export PYTEST_ARGS := $(PYTEST_ARGS)
 test: lint ## lint, then pytest on SQLite and on a throwaway PostgreSQL, side by side
-	@sqlite=0; pg=0; pglog=var/test-postgresql.log; \
-	bash scripts/with_postgres.sh bash -c 'echo "== Tests on PostgreSQL $$PG_MAJOR =="; exec "$$@"' \
-		with_postgres $(PYTEST) -p no:cacheprovider $(PYTEST_ARGS) >$$pglog 2>&1 & pgpid=$$!; \
-	trap 'kill $$pgpid 2>/dev/null; wait $$pgpid; exit 130' INT TERM; \
-	echo ""; echo "== Tests on SQLite (PostgreSQL alongside, output after) =="; \
-	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS) || sqlite=$$?; \
-	wait $$pgpid || pg=$$?; \
-	echo ""; cat $$pglog; \
-	if [ $$sqlite -ne 0 ] || [ $$pg -ne 0 ]; then \
-		echo "" >&2; \
-		echo "== FAILED: SQLite pass exit $$sqlite, PostgreSQL pass exit $$pg ==" >&2; \
-		exit 1; \
-	fi
+	@bash scripts/test_passes.sh
 
 fmt: $(STAMP) ## Fix what ruff can, format Python (ruff) and templates (djhtml)
 	-$(VENV)/bin/ruff check --fix .

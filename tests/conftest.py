@@ -1,5 +1,6 @@
 import datetime
 import io
+import signal
 from urllib.parse import urlparse
 
 import pytest
@@ -15,6 +16,12 @@ from pages.models import ContentPage, PhaseIndexPage, PhasePage
 from tests.support.images import make_image
 from tests.support.logins import PASSWORD
 from tests.support.showcase_activities import activity_index, add_activity, days_ahead
+
+
+def pytest_configure(config):
+    """make test stops its background passes with SIGTERM (scripts/test_passes.sh, on Ctrl-C):
+    end like Ctrl-C ends the foreground pass, with every fixture's clean-up (servers stopped)."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config, items):

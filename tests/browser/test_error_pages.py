@@ -19,9 +19,8 @@ from faxeif.security import header_value
 from tests.support.browser import WCAG_TAGS
 from tests.support.processes import require
 
-# What a browser finds in the rendered pages: the same markup on either database. On the
-# PostgreSQL pass, which is the shorter one (the other browser checks are on the SQLite pass).
-pytestmark = pytest.mark.postgresql_only
+# What a browser finds in the rendered pages: the same markup on either database.
+pytestmark = pytest.mark.sqlite_only
 
 ERROR_PAGES = {"500.html": 500, "503.html": 503}
 

@@ -5,9 +5,8 @@ import pytest
 
 from tests.support.browser import NOT_FOUND_URL
 
-# What a browser finds in the rendered pages: the same markup on either database. On the
-# PostgreSQL pass, which is the shorter one (the other browser checks are on the SQLite pass).
-pytestmark = pytest.mark.postgresql_only
+# What a browser finds in the rendered pages: the same markup on either database.
+pytestmark = pytest.mark.sqlite_only
 
 
 def file_name(url: str, width: int) -> str:

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# make test's passes, side by side: much of a pass waits on the servers, browsers and databases it
+# starts, so running them together costs little more wall time than the longest of them.
+#
+#   PYTEST="python -m pytest" PYTEST_ARGS="..." scripts/test_passes.sh
+#
+# - SQLite: the suite without DATABASE_URL, in the foreground. Without PYTEST_ARGS its browser
+#   checks (tests/browser/) run in a process of their own, with test folders of their own.
+# - PostgreSQL: the suite against the throwaway server of scripts/with_postgres.sh.
+# The background passes write to var/test-*.log, printed after the foreground pass in this order.
+# Every pass always runs; the exit status is 1 when any failed. Ctrl-C stops them all.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+read -r -a pytest <<<"${PYTEST:?PYTEST names the pytest command}"
+eval "args=(${PYTEST_ARGS:-})" # as a shell reads them: make test PYTEST_ARGS='-k "a or b"'
+
+mkdir -p var
+
+pids=() logs=()
+in_background() { # NAME COMMAND...: run COMMAND with its output in var/test-NAME.log
+    local log="var/test-$1.log"
+    shift
+    # A process group of its own: Ctrl-C reaches only the foreground pass, and stop_all can end
+    # each background pass with everything it started.
+    setsid "$@" >"$log" 2>&1 &
+    pids+=($!) logs+=("$log")
+}
+stop_all() {
+    for pid in "${pids[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null
+    done
+    wait
+    exit 130
+}
+trap stop_all INT TERM
+
+sqlite_args=("${args[@]}")
+if ((${#args[@]} == 0)); then
+    in_background browser env -u DATABASE_URL \
+        CACHE_DIR=var/test-cache-browser MEDIA_ROOT=var/test-media-browser \
+        bash -c 'echo "== Browser checks on SQLite =="; exec "$@"' browser \
+        "${pytest[@]}" -p no:cacheprovider tests/browser
+    sqlite_args=(--ignore=tests/browser)
+fi
+
+in_background postgresql bash scripts/with_postgres.sh \
+    bash -c 'echo "== Tests on PostgreSQL $PG_MAJOR =="; exec "$@"' with_postgres \
+    "${pytest[@]}" -p no:cacheprovider "${args[@]}"
+
+echo ""
+echo "== Tests on SQLite (the other passes alongside, their output after) =="
+failed=()
+env -u DATABASE_URL "${pytest[@]}" "${sqlite_args[@]}" || failed+=("SQLite (exit $?)")
+
+for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || failed+=("${logs[$i]} (exit $?)")
+done
+for log in "${logs[@]}"; do
+    echo ""
+    cat "$log"
+done
+
+if ((${#failed[@]})); then
+    echo "" >&2
+    echo "== FAILED: ${failed[*]} ==" >&2
+    exit 1
+fi
