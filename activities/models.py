@@ -113,6 +113,7 @@ class ActivityIndexPage(CalendarRouteMixin, BasePage):
         changes_at(activities.upcoming(now).aggregate(first_end=Min("end"))["first_end"])
 
         listing = paginate(activities.in_listing_order(now), request, self.per_page)
+        own_url = self.get_url(request)
         context.update(
             listing=listing,
             activity_type=activity_type,
@@ -120,12 +121,12 @@ class ActivityIndexPage(CalendarRouteMixin, BasePage):
             type_links=[
                 {
                     "label": label,
-                    "url": listing_url(self.get_url(request), {"type": value}),
+                    "url": listing_url(own_url, {"type": value}),
                     "is_current": value == activity_type,
                 }
                 for value, label in [("", "Alle"), *ActivityType.choices]
             ],
-            pagination=page_links(listing, self.get_url(request), type=activity_type),
+            pagination=page_links(listing, own_url, type=activity_type),
             calendar_url=self.calendar_url(request),
         )
         return context

@@ -7,7 +7,8 @@
 # - SQLite: the suite without DATABASE_URL, in the foreground. Without PYTEST_ARGS its browser
 #   checks (tests/browser/) run in a process of their own, with test folders of their own.
 # - PostgreSQL: the suite against the throwaway server of scripts/with_postgres.sh.
-# The background passes write to var/test-*.log, printed after the foreground pass in this order.
+# The background passes write to $TEST_LOG_DIR/test-*.log (default var/), printed after the
+# foreground pass in this order.
 # Every pass always runs; the exit status is 1 when any failed. Ctrl-C stops them all.
 set -uo pipefail
 
@@ -15,11 +16,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 read -r -a pytest <<<"${PYTEST:?PYTEST names the pytest command}"
 eval "args=(${PYTEST_ARGS:-})" # as a shell reads them: make test PYTEST_ARGS='-k "a or b"'
 
-mkdir -p var
+log_dir="${TEST_LOG_DIR:-var}"
+mkdir -p "$log_dir"
 
 pids=() logs=()
-in_background() { # NAME COMMAND...: run COMMAND with its output in var/test-NAME.log
-    local log="var/test-$1.log"
+in_background() { # NAME COMMAND...: run COMMAND with its output in $log_dir/test-NAME.log
+    local log="$log_dir/test-$1.log"
     shift
     # A process group of its own: Ctrl-C reaches only the foreground pass, and stop_all can end
     # each background pass with everything it started.

@@ -61,7 +61,9 @@ def uses_database(item) -> bool:
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+def django_db_modify_db_settings(
+    request, django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
     """The suite's database starts as a copy of the seeded site that the served sites copy too
     (built once per run), instead of being migrated and seeded again: on PostgreSQL Django
     creates it from that database as a template; on SQLite it is a copy of the file, which
@@ -71,6 +73,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
     from tests.support.databases import on_postgres, seeded_sqlite_file, seeded_template
 
+    if not any(uses_database(item) for item in request.session.items):
+        return  # no test database to make: no seeded site to build for it
     test_settings = connections["default"].settings_dict.setdefault("TEST", {})
     if on_postgres():
         test_settings["TEMPLATE"] = urlparse(seeded_template()).path.lstrip("/")

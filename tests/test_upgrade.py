@@ -7,7 +7,7 @@ its stories. On SQLite and PostgreSQL."""
 import json
 
 from tests.support.databases import seeded_site
-from tests.support.processes import manage
+from tests.support.processes import manage, shell_lines
 
 CONTENT = """
 import datetime
@@ -97,11 +97,6 @@ print(json.dumps({
     "activity page shows the story": "Det lærte vi" in client.get("/aktiviteter/temadag/").text,
 }, default=str))
 """
-
-
-def shell_lines(env: dict, code: str) -> list[str]:
-    """The lines that `code` prints, run by manage.py shell in the served site."""
-    return manage(env, "shell", "--verbosity=0", "-c", code).strip().splitlines()
 
 
 def test_a_site_from_before_the_app_moves_keeps_everything_and_serves_it(tmp_path):

@@ -6,7 +6,7 @@ class UploadsConfig(AppConfig):
     kept without their metadata (uploads/images.py)."""
 
     name = "uploads"
-    verbose_name = "Uploads"
+    verbose_name = "Uploadede filer"
 
     def ready(self):
         from uploads.images import connect_metadata_stripping

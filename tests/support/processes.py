@@ -63,9 +63,15 @@ def seed_site(env: dict) -> None:
     manage(env, "seed_content")
 
 
+def shell_lines(env: dict, code: str) -> list[str]:
+    """The lines that `code` prints, run by manage.py shell in the served site (quietly: without
+    the shell's own line about what it imported)."""
+    return manage(env, "shell", "--verbosity=0", "-c", code).strip().splitlines()
+
+
 def shell_result(env: dict, code: str) -> str:
     """The last line that `code` prints, run by manage.py shell in the served site."""
-    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+    return shell_lines(env, code)[-1]
 
 
 def start_gunicorn(

@@ -1,0 +1,111 @@
+"""What the README says of `make test`'s passes (scripts/test_passes.sh), with a stand-in for
+pytest that says what it was given: the SQLite pass, its browser checks in a process of their own
+with folders of their own, and the PostgreSQL pass on a throwaway server, side by side; their
+output one after another; the run fails when any of them fails; PYTEST_ARGS narrows every pass;
+Ctrl-C ends them all."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.support.processes import BASE_DIR, running_processes, wait_until_gone
+
+# Runs once: it starts a throwaway PostgreSQL of its own, whatever the pass's database.
+pytestmark = pytest.mark.sqlite_only
+
+STAND_IN = """
+import json, os, sys, time
+print("PYTEST " + json.dumps({
+    "args": sys.argv[1:],
+    "postgresql": os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    "cache": os.environ.get("CACHE_DIR", ""),
+}), flush=True)
+if os.environ.get("STAND_IN_WAITS"):
+    time.sleep(120)
+sys.exit(int(os.environ.get("BROWSER_EXIT", "0")) if "tests/browser" in sys.argv else 0)
+"""
+
+
+def passes(tmp_path, **env) -> subprocess.Popen:
+    script = tmp_path / "stand_in_pytest.py"
+    script.write_text(STAND_IN)
+    return subprocess.Popen(
+        ["bash", "scripts/test_passes.sh"],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "PYTEST": f"{sys.executable} {script}",
+            "PYTEST_ARGS": "",
+            "TEST_LOG_DIR": str(tmp_path / "logs"),
+            **env,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own group, as a terminal gives `make test`
+    )
+
+
+def finished(process: subprocess.Popen, timeout: float = 120) -> tuple[int, str, list[dict]]:
+    output = process.communicate(timeout=timeout)[0]
+    runs = [json.loads(line[7:]) for line in output.splitlines() if line.startswith("PYTEST ")]
+    return process.returncode, output, runs
+
+
+def test_the_passes_run_side_by_side_and_print_one_after_another(tmp_path):
+    status, output, runs = finished(passes(tmp_path))
+    assert status == 0, output
+    sqlite, browser, postgresql = runs
+    assert sqlite == {"args": ["--ignore=tests/browser"], "postgresql": False, "cache": ""}
+    assert browser == {
+        "args": ["-p", "no:cacheprovider", "tests/browser"],
+        "postgresql": False,
+        "cache": "var/test-cache-browser",
+    }
+    assert postgresql == {"args": ["-p", "no:cacheprovider"], "postgresql": True, "cache": ""}
+    banners = [line for line in output.splitlines() if line.startswith("== ")]
+    assert [b.split(" (")[0] for b in banners] == [
+        "== Tests on SQLite",
+        "== Browser checks on SQLite ==",
+        f"== Tests on PostgreSQL {banners[-1].split()[-2]} ==",
+    ]
+
+
+def test_the_run_fails_when_any_pass_fails_and_shows_them_all(tmp_path):
+    status, output, runs = finished(passes(tmp_path, BROWSER_EXIT="3"))
+    assert status == 1
+    assert len(runs) == 3
+    assert output.strip().endswith(
+        "== FAILED: " + str(tmp_path / "logs" / "test-browser.log") + " (exit 3) =="
+    )
+
+
+def test_pytest_args_narrow_every_pass_and_keep_their_quoting(tmp_path):
+    status, output, runs = finished(passes(tmp_path, PYTEST_ARGS='-k "titles or layout"'))
+    assert status == 0, output
+    assert [run["args"] for run in runs] == [
+        ["-k", "titles or layout"],
+        ["-p", "no:cacheprovider", "-k", "titles or layout"],
+    ]
+    assert [run["postgresql"] for run in runs] == [False, True]
+
+
+def test_ctrl_c_ends_every_pass(tmp_path):
+    process = passes(tmp_path, STAND_IN_WAITS="1")
+    deadline = time.monotonic() + 60
+    while len(stand_ins(tmp_path)) < 3:  # the PostgreSQL pass starts its server first
+        assert time.monotonic() < deadline, "the passes did not start"
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)
+    status, _, _ = finished(process, timeout=30)  # not after the stand-ins' two minutes
+    assert status == 130
+    assert wait_until_gone([p["pid"] for p in stand_ins(tmp_path)], timeout=10) == []
+
+
+def stand_ins(tmp_path) -> list[dict]:
+    return [p for p in running_processes() if str(tmp_path / "stand_in_pytest.py") in p["command"]]
