@@ -56,7 +56,9 @@ def test_procesleder_schedules_a_page_and_it_goes_live_by_itself(procesleder_pag
         "Siden 'Planlagt temadag' er planlagt til udgivelse"
     )
 
-    # Visitors do not see it before its time, and see it shortly after, without anyone's help.
+    # Visitors do not see it before its time, and see it shortly after, without anyone's help:
+    # the editor is done and closes the admin.
+    editor.close()
     assert http(public_url).status == 404
     assert time.time() < go_live.timestamp(), "the test was too slow to see the page before"
     while (visit := http(public_url)).status == 404:

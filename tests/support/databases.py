@@ -3,6 +3,7 @@ server that scripts/with_postgres.sh started (the PostgreSQL pass, make soak), e
 the seeded site; and control of that server (stop, start, refuse connections)."""
 
 import atexit
+import fcntl
 import os
 import shutil
 import sqlite3
@@ -35,16 +36,39 @@ def seeded_template() -> str:
     Nothing serves it or writes to it after the seed."""
     global _seeded_template
     if _seeded_template is None:
-        folder = Path(tempfile.mkdtemp(prefix="faxeif-seeded-"))
-        atexit.register(shutil.rmtree, folder, True)
         if on_postgres():
             # The cluster is thrown away after the run, this database with it.
             url = ThrowawayPostgres().create_database(f"seeded_{uuid.uuid4().hex[:8]}")
+            seed_site(site_env(_throwaway_folder(), url))
+        elif shared := os.environ.get("SEEDED_SQLITE_TEMPLATE"):
+            url = _shared_sqlite_template(Path(shared))
         else:
+            folder = _throwaway_folder()
             url = f"sqlite:///{folder / 'seeded.sqlite3'}"
-        seed_site(site_env(folder, url))
+            seed_site(site_env(folder, url))
         _seeded_template = url
     return _seeded_template
+
+
+def _throwaway_folder() -> Path:
+    """A temporary folder, removed when the test run ends."""
+    folder = Path(tempfile.mkdtemp(prefix="faxeif-seeded-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def _shared_sqlite_template(path: Path) -> str:
+    """The seeded SQLite file at `path`, which the test processes of one run share (make test's
+    SQLite pass and its browser checks: SEEDED_SQLITE_TEMPLATE): the first to come builds it
+    while the others wait, under a lock, and it appears under its name only when complete."""
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = path.with_name(path.name + ".building")
+            building.unlink(missing_ok=True)
+            seed_site(site_env(_throwaway_folder(), f"sqlite:///{building}"))
+            building.rename(path)
+    return f"sqlite:///{path}"
 
 
 def seeded_sqlite_file(path: Path) -> str:
