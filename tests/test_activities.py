@@ -25,10 +25,13 @@ from tests.support.showcase_activities import (
     build,
     days_ahead,
     extra_urls,
+    open_for_sign_up_until,
     sign_up,
 )
 
 UTC = datetime.UTC
+# A title that would end the page's JSON-LD script and start one of its own, were it not escaped.
+HOSTILE_TITLE = "Workshop </script><script>alert(1)</script> & mere"
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 
@@ -173,7 +176,7 @@ def test_activity_page_shows_what_when_where_and_for_whom(client, index):
 def test_activity_page_describes_the_event_for_search_engines(client, index):
     activity = add_activity(
         index,
-        "Workshop </script><script>alert(1)</script> & mere",
+        HOSTILE_TITLE,
         at(2030, 1, 15, 13),
         at(2030, 1, 15, 16),
         activity_type=ActivityType.WORKSHOP,
@@ -186,7 +189,7 @@ def test_activity_page_describes_the_event_for_search_engines(client, index):
         data for data in map(json.loads, (s.string for s in scripts)) if data["@type"] == "Event"
     ]
     assert event["@context"] == "https://schema.org"
-    assert event["name"] == "Workshop </script><script>alert(1)</script> & mere"
+    assert event["name"] == HOSTILE_TITLE
     assert event["startDate"] == "2030-01-15T13:00:00+01:00"
     assert event["endDate"] == "2030-01-15T16:00:00+01:00"
     assert event["location"]["name"] == "Rådhuset, Frederiksgade 9, 4690 Haslev"
@@ -230,13 +233,8 @@ def test_activity_page_sets_no_cookie_is_cached_and_shows_new_seats_at_once(clie
 
 @pytest.mark.django_db
 def test_activity_pages_change_when_the_sign_up_closes_without_anyone_editing(client, index):
-    activity = add_activity(
-        index,
-        "Seminar med kort frist",
-        days_ahead(5),
-        signup_enabled=True,
-        signup_deadline=timezone.now() + datetime.timedelta(seconds=2),
-    )
+    deadline = timezone.now() + datetime.timedelta(seconds=2)
+    activity = open_for_sign_up_until(index, "Seminar med kort frist", deadline)
     assert "Tilmeld dig" in text_of(client.get(activity.url), ".signup-box")
     assert client.get(activity.url)["X-Cache"] == "HIT"
     time.sleep(2.5)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.throwaway_nginx import NGINX, nginx_command
 from tests.support.databases import seeded_site
 from tests.support.processes import (
     BASE_DIR,
@@ -164,34 +165,14 @@ def test_the_timer_starts_the_service_every_minute_and_systemd_accepts_both(tmp_
     assert (verify.returncode, verify.stderr) == (0, "")
 
 
-NGINX_MAIN = """\
-daemon off;
-{user}
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/temp/body;
-    proxy_temp_path {tmp}/temp/proxy;
-    fastcgi_temp_path {tmp}/temp/fastcgi;
-    uwsgi_temp_path {tmp}/temp/uwsgi;
-    scgi_temp_path {tmp}/temp/scgi;
-    include {tmp}/faxeif.conf;
-}}
-"""
-
-
 @pytest.fixture(scope="module")
 def nginx_in_front(site):
     """nginx with deploy/nginx/faxeif.conf in front of gunicorn as production runs it (sync
     workers, only two of them here): the https and http base URLs, and the media folder."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    require(Path(nginx).exists(), "nginx (Debian: nginx-light)")
+    require(Path(NGINX).exists(), "nginx (Debian: nginx-light)")
     require(shutil.which("openssl") is not None, "openssl")
     tmp = site["tmp"] / "nginx"
-    (tmp / "temp").mkdir(parents=True)
-    (tmp / "tls").mkdir()
+    (tmp / "tls").mkdir(parents=True)
     media = Path(site["env"]["MEDIA_ROOT"])
     media.mkdir(exist_ok=True)
     subprocess.run(
@@ -214,13 +195,8 @@ def nginx_in_front(site):
         assert deployed in config, f"{NGINX_SITE.name} no longer says {deployed!r}"
         config = config.replace(deployed, here_)
     (tmp / "faxeif.conf").write_text(config)
-    # As root nginx's workers would run as nobody, who cannot read the temporary folders.
-    user = "user root;" if os.geteuid() == 0 else ""
-    (tmp / "nginx.conf").write_text(NGINX_MAIN.format(user=user, tmp=tmp))
-    server = subprocess.Popen(
-        [nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "nginx-error.log")],
-        stderr=subprocess.PIPE,
-    )
+    command = nginx_command(tmp, f"    include {tmp}/faxeif.conf;")
+    server = subprocess.Popen(command, stderr=subprocess.PIPE)
     try:
         wait_until_serving(f"http://127.0.0.1:{http_port}/healthz", server, timeout=20)
         yield {

@@ -18,7 +18,14 @@ from activities.models import ActivityPage
 from activities.signups import SignUp
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import soup, text_of
-from tests.support.showcase_activities import activity_index, add_activity, at, days_ahead, sign_up
+from tests.support.showcase_activities import (
+    activity_index,
+    add_activity,
+    at,
+    days_ahead,
+    open_for_sign_up_until,
+    sign_up,
+)
 
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
@@ -227,13 +234,7 @@ def test_sign_up_needs_the_csrf_token(temadag):
 
 @pytest.mark.django_db
 def test_no_sign_up_after_the_deadline_or_when_sign_up_is_off(client, index):
-    closed = add_activity(
-        index,
-        "Lukket temadag",
-        days_ahead(5),
-        signup_enabled=True,
-        signup_deadline=timezone.now() - HOUR,
-    )
+    closed = open_for_sign_up_until(index, "Lukket temadag", timezone.now() - HOUR)
     assert "Tilmeldingen er lukket." in text_of(client.get(closed.url), ".signup-box")
     response = sign_up(client, closed)
     assert response.status_code == 200

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 from scripts import served_site
 from scripts.bench.commands import BenchError, run
 from scripts.served_site import BASE_DIR, GUNICORN, GUNICORN_CONF, NotServing, free_port
+from scripts.throwaway_nginx import nginx_command
 
 REFERENCE_PATH = "/baggrund/"  # whose bytes the bare WSGI app and nginx serve
 # What the TLS-terminating front server adds to every request in production; without it the
@@ -159,54 +159,28 @@ def reference_env(tmp: Path, headers: dict, body: bytes) -> dict:
 
 # ---------------------------------------------------------------- nginx
 
-NGINX_CONF = """\
-daemon off;
-master_process on;
-worker_processes auto;
-{user}
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
+REFERENCE_SITE = """\
     sendfile on;
     tcp_nopush on;
     keepalive_timeout 65;
     types {{ text/html html; }}
     default_type text/html;
     charset utf-8;
-    client_body_temp_path {tmp}/nginx-temp/body;
-    proxy_temp_path {tmp}/nginx-temp/proxy;
-    fastcgi_temp_path {tmp}/nginx-temp/fastcgi;
-    uwsgi_temp_path {tmp}/nginx-temp/uwsgi;
-    scgi_temp_path {tmp}/nginx-temp/scgi;
     server {{
         listen 127.0.0.1:{port};
-        root {tmp}/www;
+        root {folder}/www;
         index index.html;
     }}
-}}
 """
 
 
 def start_nginx(tmp: Path, body: bytes) -> tuple[Server, str]:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     page = tmp / "www" / REFERENCE_PATH.strip("/") / "index.html"
     page.parent.mkdir(parents=True)
     page.write_bytes(body)
-    (tmp / "nginx-temp").mkdir()
     port = free_port()
-    conf = tmp / "nginx.conf"
-    # As root nginx's workers would run as nobody, who cannot read the 0700 temporary folder.
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf.write_text(NGINX_CONF.format(user=user, tmp=tmp, port=port))
-    server = Server.start(
-        "nginx",
-        [nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "nginx-error.log")],
-        dict(os.environ),
-        tmp / "nginx.log",
-        cwd=tmp,
-    )
+    command = nginx_command(tmp, REFERENCE_SITE.format(port=port, folder=tmp))
+    server = Server.start("nginx", command, dict(os.environ), tmp / "nginx.log", cwd=tmp)
     base = f"http://127.0.0.1:{port}"
     server.wait_ready(base + REFERENCE_PATH, timeout=20)
     return server, base

@@ -74,6 +74,11 @@ def add_activity(index, title, start, end=None, **fields) -> ActivityPage:
     )
 
 
+def open_for_sign_up_until(index, title, deadline) -> ActivityPage:
+    """An activity in five days whose sign-up is on until `deadline`."""
+    return add_activity(index, title, days_ahead(5), signup_enabled=True, signup_deadline=deadline)
+
+
 def sign_up(client, activity, **fields):
     """Mette Hansen posts the activity's sign-up form, with `fields` changed."""
     data = {
