@@ -22,7 +22,12 @@ def public_q() -> models.Q:
     no subquery, so the database can use its indexes for the rest of the query (a correlated
     subquery here made the search scan every page once per match). Wagtail's
     PageQuerySet.public() costs a query of its own each time it is used."""
+    return outside_sections(restricted_paths())
+
+
+def outside_sections(paths) -> models.Q:
+    """Pages in none of the sections whose tree paths are given (each page and all below it)."""
     condition = models.Q()
-    for section in restricted_paths():
+    for section in paths:
         condition &= ~models.Q(path__startswith=section)
     return condition

@@ -3,17 +3,15 @@ from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from base.privacy import public_q
+from base.privacy import outside_sections, public_q
 
 
 def below_published_pages_q() -> Q:
     """Pages whose ancestors are all published. Wagtail still serves a published page below an
     unpublished one (unpublishing a page may leave its children published), but its section is
     gone from the site: the sitemap leaves it out, as the breadcrumbs leave out the ancestor."""
-    condition = Q()
-    for path in Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True):
-        condition &= ~Q(path__startswith=path)
-    return condition
+    unpublished = Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True)
+    return outside_sections(unpublished)
 
 
 class PageSitemap(Sitemap):

@@ -24,6 +24,7 @@ print("PYTEST " + json.dumps({
     "args": sys.argv[1:],
     "postgresql": os.environ.get("DATABASE_URL", "").startswith("postgres"),
     "cache": os.environ.get("CACHE_DIR", ""),
+    "seeded": os.environ.get("SEEDED_SQLITE_TEMPLATE", ""),
 }), flush=True)
 if os.environ.get("STAND_IN_WAITS"):
     time.sleep(120)
@@ -61,6 +62,9 @@ def test_the_passes_run_side_by_side_and_print_one_after_another(tmp_path):
     status, output, runs = finished(passes(tmp_path))
     assert status == 0, output
     sqlite, browser, postgresql = runs
+    # The SQLite pass and its browser checks copy one seeded site, built once for both.
+    seeded = {run.pop("seeded") for run in runs}
+    assert len(seeded) == 1 and seeded.pop().endswith("seeded.sqlite3")
     assert sqlite == {"args": ["--ignore=tests/browser"], "postgresql": False, "cache": ""}
     assert browser == {
         "args": ["-p", "no:cacheprovider", "tests/browser"],

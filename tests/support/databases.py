@@ -40,12 +40,10 @@ def seeded_template() -> str:
             # The cluster is thrown away after the run, this database with it.
             url = ThrowawayPostgres().create_database(f"seeded_{uuid.uuid4().hex[:8]}")
             seed_site(site_env(_throwaway_folder(), url))
-        elif shared := os.environ.get("SEEDED_SQLITE_TEMPLATE"):
-            url = _shared_sqlite_template(Path(shared))
         else:
-            folder = _throwaway_folder()
-            url = f"sqlite:///{folder / 'seeded.sqlite3'}"
-            seed_site(site_env(folder, url))
+            shared = os.environ.get("SEEDED_SQLITE_TEMPLATE")
+            path = Path(shared) if shared else _throwaway_folder() / "seeded.sqlite3"
+            url = _sqlite_template(path)
         _seeded_template = url
     return _seeded_template
 
@@ -57,10 +55,11 @@ def _throwaway_folder() -> Path:
     return folder
 
 
-def _shared_sqlite_template(path: Path) -> str:
-    """The seeded SQLite file at `path`, which the test processes of one run share (make test's
-    SQLite pass and its browser checks: SEEDED_SQLITE_TEMPLATE): the first to come builds it
-    while the others wait, under a lock, and it appears under its name only when complete."""
+def _sqlite_template(path: Path) -> str:
+    """The seeded SQLite file at `path`, built if it is not there yet. The test processes of one
+    run may share it (make test's SQLite pass and its browser checks: SEEDED_SQLITE_TEMPLATE):
+    the first to come builds it while the others wait, under a lock, and it appears under its
+    name only when complete."""
     with open(path.with_name(path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
