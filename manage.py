@@ -7,4 +7,7 @@ if __name__ == "__main__":
 
     from django.core.management import execute_from_command_line
 
+    from faxeif.startup import setup_django
+
+    setup_django()
     execute_from_command_line(sys.argv)

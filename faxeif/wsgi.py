@@ -4,8 +4,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from faxeif.startup import setup_django
 from pagecache.cache import PageCacheWSGI
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "faxeif.settings.production")
+setup_django()
 
 application = PageCacheWSGI(get_wsgi_application())

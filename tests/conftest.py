@@ -1,4 +1,5 @@
 import datetime
+import gc
 import io
 import signal
 from urllib.parse import urlparse
@@ -22,6 +23,13 @@ def pytest_configure(config):
     """make test stops its background passes with SIGTERM (scripts/test_passes.sh, on Ctrl-C):
     end like Ctrl-C ends the foreground pass, with every fixture's clean-up (servers stopped)."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def pytest_collection_finish(session):
+    """What the run has built so far (Django, Wagtail, the collected tests) lives until it ends:
+    into the collector's permanent generation with it, as faxeif.startup does for the site's
+    processes, so that full collections during the run and at its exit do not walk it again."""
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(config, items):
