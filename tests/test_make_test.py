@@ -112,4 +112,7 @@ def test_ctrl_c_ends_every_pass(tmp_path):
 
 
 def stand_ins(tmp_path) -> list[dict]:
-    return [p for p in running_processes() if str(tmp_path / "stand_in_pytest.py") in p["command"]]
+    """The stand-ins running as themselves: not the shells and scripts that will start them and
+    name them in their own command lines (with_postgres.sh does while it starts its server)."""
+    command = f"{sys.executable} {tmp_path / 'stand_in_pytest.py'}"
+    return [p for p in running_processes() if p["command"].startswith(command)]
