@@ -2,10 +2,14 @@
 server: slow clients do not stall it, scheduled pages go live and expire by themselves (and the
 page cache follows), and stopping it leaves nothing running."""
 
+import gzip
 import os
+import re
 import signal
 import time
+import urllib.request
 
+import brotli
 import pytest
 
 from tests.support.databases import site_database
@@ -71,6 +75,41 @@ def test_slow_clients_do_not_stall_make_run(make_run):
     assert_served_promptly(visits, "Hvad satte det i gang?")
     # The slow clients were still there all along, holding their connections.
     assert still_waiting == {"idle": 4, "trickling": 8}
+
+
+def static_file(url: str, encoding: str) -> tuple[dict, bytes]:
+    """A static file as a browser that accepts `encoding` gets it: the headers and the bytes."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers, response.read()
+
+
+DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
+
+
+def test_make_run_serves_static_files_hashed_compressed_and_cached_for_ever(make_run):
+    """As the README says: whitenoise serves them with hashed names, gzip and brotli, and
+    far-future cache headers; under its own name too, compressed and cached for a short while."""
+    base_url = make_run["base_url"]
+    page = http(base_url + "/baggrund/").text
+    linked = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page))
+    assert {re.sub(r"\.[0-9a-f]{12}\.", ".", url) for url in linked} == {
+        "/static/img/favicon.svg",
+        "/static/img/logo.svg",
+        "/static/css/site.css",
+    }
+    for url in [*linked, "/static/img/favicon.svg"]:
+        headers, plain = static_file(base_url + url, "identity")
+        assert headers.get("Content-Encoding") is None and len(plain) > 200, url
+        for_ever = (
+            "max-age=315360000" in headers["Cache-Control"]
+            and "immutable" in headers["Cache-Control"]
+        )
+        assert for_ever == (url in linked), url
+        for encoding, decode in DECODE.items():
+            headers, body = static_file(base_url + url, encoding)
+            assert headers["Content-Encoding"] == encoding, url
+            assert len(body) < len(plain) and decode(body) == plain, url
 
 
 SCHEDULE_A_PAGE = """

@@ -203,7 +203,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed file names that browsers may cache for ever.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "faxeif.staticfiles.CompressOnceManifestStorage"},
 }
 # Set by settings that serve uploads from Django itself (make run); production leaves it to a
 # front server.
