@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.site import PROCESLEDER
+from tests.support.browser import NOT_FOUND_URL, PageSeen, look_at
 from tests.support.databases import seeded_site
 from tests.support.processes import BASE_DIR, require, shell_result, start_gunicorn, stop_gunicorn
 
@@ -23,7 +24,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
 ]
 ARTIFACTS = BASE_DIR / "test-artifacts"
-NOT_FOUND_URL = "/findes-ikke/"
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +68,36 @@ def artifacts():
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def pages_seen(chromium, served_site, artifacts):
+    """Every page (and the 404 page) as a new visitor's browser shows it at a width (CSS px), each
+    loaded once per width for the screenshot, axe and the keyboard's walk, which the tests then
+    judge: loading each page once per check cost a third more of the browser's time."""
+    seen: dict[int, list[PageSeen]] = {}
+
+    def at(width: int) -> list[PageSeen]:
+        if width not in seen:
+            context = chromium.new_context(
+                base_url=served_site["base_url"], viewport={"width": width, "height": 900}
+            )
+            page = context.new_page()
+            try:
+                seen[width] = [
+                    look_at(page, url, artifacts / screenshot_name(url, width))
+                    for url in [*served_site["urls"], NOT_FOUND_URL]
+                ]
+            finally:
+                context.close()
+        return seen[width]
+
+    return at
+
+
+def screenshot_name(url: str, width: int) -> str:
+    slug = url.strip("/").replace("/", "_") or "forside"
+    return f"{slug}-{width}.jpeg"
 
 
 @pytest.fixture

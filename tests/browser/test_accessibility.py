@@ -2,14 +2,12 @@
 reaches everything with a visible focus, and the layout reflows down to 320 CSS px."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.support.browser import NOT_FOUND_URL
+from tests.support.browser import DESCRIBE_FOCUS, NOT_FOUND_URL
 
 # What a browser finds in the rendered pages: the same markup on either database.
 pytestmark = pytest.mark.sqlite_only
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"phone": 375, "desktop": 1280}
 
 # Elements that stick out of the viewport or clip their own content, ignoring what is hidden on
@@ -33,29 +31,6 @@ CUT_OFF_SCRIPT = """() => {
     }
     return problems;
 }"""
-
-DESCRIBE_FOCUS = """() => {
-    const el = document.activeElement;
-    const style = getComputedStyle(el);
-    return {
-        tag: el.tagName.toLowerCase(),
-        text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40),
-        href: el.getAttribute('href'),
-        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
-        shadow: style.boxShadow !== 'none',
-    };
-}"""
-
-# Each element the keyboard focuses, described as it gets focus, and "body" when focus leaves the
-# page's last element: the walk asks the page once every few Tabs instead of after each.
-RECORD_FOCUS_SCRIPT = f"""() => {{
-    const describe = {DESCRIBE_FOCUS};
-    window.focusWalk = [];
-    document.addEventListener('focusin', () => window.focusWalk.push(describe()));
-    document.addEventListener('focusout', event => {{
-        if (!event.relatedTarget) window.focusWalk.push({{tag: 'body'}});
-    }});
-}}"""
 
 
 def every_page(served_site):
@@ -84,21 +59,8 @@ def test_every_page_type_is_in_the_checked_set(served_site):
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_axe_finds_no_violations(visitor, served_site, width):
-    visitor.set_viewport_size({"width": width, "height": 900})
-    axe = Axe()
-    reports = {}
-    for url in every_page(served_site):
-        visitor.goto(url)
-        results = axe.run(
-            visitor,
-            options={
-                "runOnly": {"type": "tag", "values": WCAG_TAGS},
-                "resultTypes": ["violations"],
-            },
-        )
-        if results.violations_count:
-            reports[url] = results.generate_report()
+def test_axe_finds_no_violations(pages_seen, width):
+    reports = {seen.url: seen.axe_report for seen in pages_seen(width) if seen.axe_report}
     assert not reports, "\n".join(f"{url}:\n{report}" for url, report in reports.items())
 
 
@@ -116,32 +78,17 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_into_main(visitor, serv
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_every_focusable_element_shows_a_visible_focus_indicator(visitor, served_site, width):
-    visitor.set_viewport_size({"width": width, "height": 900})
+def test_every_focusable_element_shows_a_visible_focus_indicator(pages_seen, width):
     missing = []
-    for url in every_page(served_site):
-        visitor.goto(url)
-        reached = walk_with_the_keyboard(visitor)
-        assert len(reached) >= 5, f"{url}: the keyboard reached only {len(reached)} elements"
+    for seen in pages_seen(width):
+        reached = seen.focus_walk
+        assert len(reached) >= 5, f"{seen.url}: the keyboard reached only {len(reached)} elements"
         missing += [
-            f"{url}: {focused['tag']} {focused['text']!r}"
+            f"{seen.url}: {focused['tag']} {focused['text']!r}"
             for focused in reached
             if not (focused["outline"] or focused["shadow"])
         ]
     assert not missing, "no visible focus indicator:\n" + "\n".join(missing)
-
-
-def walk_with_the_keyboard(page, most: int = 150) -> list[dict]:
-    """Every element that Tab reaches from the top of the page to its end (or in `most` presses),
-    described as it was focused."""
-    page.evaluate(RECORD_FOCUS_SCRIPT)
-    for presses in range(1, most + 1):
-        page.keyboard.press("Tab")
-        if presses % 10 == 0 or presses == most:
-            walk = page.evaluate("window.focusWalk")
-            if {"tag": "body"} in walk:
-                return walk[: walk.index({"tag": "body"})]
-    return walk[:most]
 
 
 def test_navigation_works_by_keyboard_at_phone_width(visitor, served_site):

