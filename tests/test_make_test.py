@@ -49,7 +49,15 @@ def passes(tmp_path, **env) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own group, as a terminal gives `make test`
+        preexec_fn=default_sigint,
     )
+
+
+def default_sigint() -> None:
+    """Ctrl-C as a terminal delivers it, also when this run was started with SIGINT ignored (a
+    background job of a script is, and its children inherit that): a shell cannot trap a signal
+    that was ignored when it started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finished(process: subprocess.Popen, timeout: float = 120) -> tuple[int, str, list[dict]]:
