@@ -5,8 +5,12 @@
 #   PYTEST="python -m pytest" PYTEST_ARGS="..." scripts/test_passes.sh
 #
 # - SQLite: the suite without DATABASE_URL, in the foreground. Without PYTEST_ARGS its browser
-#   checks (tests/browser/) run in a process of their own, with test folders of their own.
-# - PostgreSQL: the suite against the throwaway server of scripts/with_postgres.sh.
+#   checks (tests/browser/) and the checks of make's own commands (make run, make test), which
+#   mostly wait on the servers and browsers they start, run in a process of their own, with test
+#   folders of their own: the foreground pass was the longest by a minute.
+# - PostgreSQL: the suite against the throwaway server of scripts/with_postgres.sh. (In two
+#   processes on two servers it took longer: the two cores then run four busy processes, and
+#   each slows the others down by more than it takes off the longest.)
 # The background passes write to $TEST_LOG_DIR/test-*.log (default var/), printed after the
 # foreground pass in this order.
 # Every pass always runs; the exit status is 1 when any failed. Ctrl-C stops them all.
@@ -45,11 +49,12 @@ trap stop_all INT TERM
 
 sqlite_args=("${args[@]}")
 if ((${#args[@]} == 0)); then
+    apart=(tests/browser tests/test_make_run.py tests/test_make_test.py)
     in_background browser env -u DATABASE_URL \
         CACHE_DIR=var/test-cache-browser MEDIA_ROOT=var/test-media-browser \
-        bash -c 'echo "== Browser checks on SQLite =="; exec "$@"' browser \
-        "${pytest[@]}" -p no:cacheprovider tests/browser
-    sqlite_args=(--ignore=tests/browser)
+        bash -c 'echo "== Browser checks and make'"'"'s own on SQLite =="; exec "$@"' browser \
+        "${pytest[@]}" -p no:cacheprovider "${apart[@]}"
+    sqlite_args=("${apart[@]/#/--ignore=}")
 fi
 
 in_background postgresql bash scripts/with_postgres.sh \

@@ -1,8 +1,8 @@
 """What the README says of `make test`'s passes (scripts/test_passes.sh), with a stand-in for
-pytest that says what it was given: the SQLite pass, its browser checks in a process of their own
-with folders of their own, and the PostgreSQL pass on a throwaway server, side by side; their
-output one after another; the run fails when any of them fails; PYTEST_ARGS narrows every pass;
-Ctrl-C ends them all."""
+pytest that says what it was given: the SQLite pass, its browser checks and the checks of make's
+own commands in a process of their own with folders of their own, and the PostgreSQL pass on a
+throwaway server, side by side; their output one after another; the run fails when any of them
+fails; PYTEST_ARGS narrows every pass; Ctrl-C ends them all."""
 
 import json
 import os
@@ -31,15 +31,19 @@ if os.environ.get("STAND_IN_WAITS"):
 sys.exit(int(os.environ.get("BROWSER_EXIT", "0")) if "tests/browser" in sys.argv else 0)
 """
 
+PASS_SETTINGS = {"CACHE_DIR", "MEDIA_ROOT", "SEEDED_SQLITE_TEMPLATE", "DATABASE_URL"}
+
 
 def passes(tmp_path, **env) -> subprocess.Popen:
     script = tmp_path / "stand_in_pytest.py"
     script.write_text(STAND_IN)
+    # As from a shell: without the folders this test's own pass was given.
+    shell = {k: v for k, v in os.environ.items() if k not in PASS_SETTINGS}
     return subprocess.Popen(
         ["bash", "scripts/test_passes.sh"],
         cwd=BASE_DIR,
         env={
-            **os.environ,
+            **shell,
             "PYTEST": f"{sys.executable} {script}",
             "PYTEST_ARGS": "",
             "TEST_LOG_DIR": str(tmp_path / "logs"),
@@ -73,9 +77,15 @@ def test_the_passes_run_side_by_side_and_print_one_after_another(tmp_path):
     # The SQLite pass and its browser checks copy one seeded site, built once for both.
     seeded = {run.pop("seeded") for run in runs}
     assert len(seeded) == 1 and seeded.pop().endswith("seeded.sqlite3")
-    assert sqlite == {"args": ["--ignore=tests/browser"], "postgresql": False, "cache": ""}
+    apart = ["tests/browser", "tests/test_make_run.py", "tests/test_make_test.py"]
+    assert all((BASE_DIR / path).exists() for path in apart)
+    assert sqlite == {
+        "args": [f"--ignore={path}" for path in apart],
+        "postgresql": False,
+        "cache": "",
+    }
     assert browser == {
-        "args": ["-p", "no:cacheprovider", "tests/browser"],
+        "args": ["-p", "no:cacheprovider", *apart],
         "postgresql": False,
         "cache": "var/test-cache-browser",
     }
@@ -83,7 +93,7 @@ def test_the_passes_run_side_by_side_and_print_one_after_another(tmp_path):
     banners = [line for line in output.splitlines() if line.startswith("== ")]
     assert [b.split(" (")[0] for b in banners] == [
         "== Tests on SQLite",
-        "== Browser checks on SQLite ==",
+        "== Browser checks and make's own on SQLite ==",
         f"== Tests on PostgreSQL {banners[-1].split()[-2]} ==",
     ]
 
