@@ -1,9 +1,11 @@
 """The procesleder's path in a real browser: log in, edit Baggrund, save a draft that visitors
 do not see but the preview panel shows, publish, and see the edit on the public page; and the
-menus that offer no deletion (tests/test_page_deletion.py has the rest)."""
+menus that offer no deletion (tests/test_page_deletion.py has the rest); and the admin's
+security policy on the editor's other daily places."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.site import PROCESLEDER
@@ -51,9 +53,21 @@ def test_procesleder_edits_saves_a_draft_and_publishes(chromium, served_site):
     expect(editor.locator(".messages")).to_contain_text("'Baggrund' er blevet udgivet")
 
     assert public_introduction(chromium, served_site) == NEW_INTRODUCTION
+    assert violations == []
+    context.close()
 
-    # The editor's other daily places, and the public page with the user bar: the admin's
-    # Content-Security-Policy (and the public one, for a logged-in editor) must block nothing.
+
+# The same pages from either database: on the SQLite pass only.
+@pytest.mark.sqlite_only
+def test_the_editors_other_daily_places_block_nothing(chromium, served_site):
+    """The admin's Content-Security-Policy (and the public one, for a logged-in editor, with the
+    user bar) blocks nothing on the editor's other daily places."""
+    context = chromium.new_context(
+        base_url=served_site["base_url"], viewport={"width": 1280, "height": 900}
+    )
+    violations = watch_for_policy_violations(context)
+    editor = context.new_page()
+    log_in_as_procesleder(editor)
     for url in ("/admin/images/", "/admin/documents/", "/admin/snippets/", "/baggrund/"):
         editor.goto(url)
         editor.wait_for_load_state("networkidle")
