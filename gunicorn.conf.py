@@ -67,11 +67,12 @@ max_requests_jitter = 10_000
 
 
 def pre_fork(server, worker):
-    """Before each worker is forked from the preloaded master: move every object Django and
-    Wagtail made at import into the garbage collector's permanent generation. The collector then
-    never walks them in the workers (a full collection walked the whole preloaded heap, a cost
-    the bare WSGI app never pays) and never writes to their pages, which stay shared with the
-    master instead of being copied into each worker."""
+    """Before each worker is forked from the preloaded master: move every object the master
+    made since faxeif.startup froze Django's and Wagtail's start-up (the WSGI handler and its
+    middleware, gunicorn's own) into the garbage collector's permanent generation too. The
+    collector then never walks them in the workers (a full collection walked the whole
+    preloaded heap, a cost the bare WSGI app never pays) and never writes to their pages, which
+    stay shared with the master instead of being copied into each worker."""
     import gc
 
     gc.freeze()

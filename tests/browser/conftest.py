@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.site import PROCESLEDER
-from tests.support.browser import NOT_FOUND_URL, PageSeen, look_at
+from tests.support.browser import PageSeen, every_page, look_at, page_slug
 from tests.support.databases import seeded_site
 from tests.support.processes import BASE_DIR, require, shell_result, start_gunicorn, stop_gunicorn
 
@@ -85,19 +85,14 @@ def pages_seen(chromium, served_site, artifacts):
             page = context.new_page()
             try:
                 seen[width] = [
-                    look_at(page, url, artifacts / screenshot_name(url, width))
-                    for url in [*served_site["urls"], NOT_FOUND_URL]
+                    look_at(page, url, artifacts / f"{page_slug(url)}-{width}.jpeg")
+                    for url in every_page(served_site)
                 ]
             finally:
                 context.close()
         return seen[width]
 
     return at
-
-
-def screenshot_name(url: str, width: int) -> str:
-    slug = url.strip("/").replace("/", "_") or "forside"
-    return f"{slug}-{width}.jpeg"
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ reaches everything with a visible focus, and the layout reflows down to 320 CSS 
 
 import pytest
 
-from tests.support.browser import DESCRIBE_FOCUS, NOT_FOUND_URL
+from tests.support.browser import DESCRIBE_FOCUS, every_page
 
 # What a browser finds in the rendered pages: the same markup on either database.
 pytestmark = pytest.mark.sqlite_only
@@ -31,10 +31,6 @@ CUT_OFF_SCRIPT = """() => {
     }
     return problems;
 }"""
-
-
-def every_page(served_site):
-    return [*served_site["urls"], NOT_FOUND_URL]
 
 
 def test_every_page_type_is_in_the_checked_set(served_site):

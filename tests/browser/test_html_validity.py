@@ -5,7 +5,7 @@ import urllib.request
 
 import pytest
 
-from tests.support.browser import NOT_FOUND_URL, html_errors
+from tests.support.browser import every_page, html_errors, page_slug
 
 # What a browser finds in the rendered pages: the same markup on either database.
 pytestmark = pytest.mark.sqlite_only
@@ -20,8 +20,8 @@ def fetch(url: str) -> bytes:
 
 def test_every_page_validates(served_site, tmp_path):
     files = {}
-    for url in [*served_site["urls"], NOT_FOUND_URL]:
-        path = tmp_path / ((url.strip("/").replace("/", "_") or "forside") + ".html")
+    for url in every_page(served_site):
+        path = tmp_path / f"{page_slug(url)}.html"
         path.write_bytes(fetch(served_site["base_url"] + url))
         files[path.name] = url
     messages, status = html_errors([tmp_path / name for name in files])

@@ -16,6 +16,17 @@ from tests.support.processes import require
 NOT_FOUND_URL = "/findes-ikke/"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
+
+def every_page(served_site) -> list[str]:
+    """The served site's pages, forms and listings, and its 404 page."""
+    return [*served_site["urls"], NOT_FOUND_URL]
+
+
+def page_slug(url: str) -> str:
+    """A file name for the page at `url`."""
+    return url.strip("/").replace("/", "_") or "forside"
+
+
 DESCRIBE_FOCUS = """() => {
     const el = document.activeElement;
     const style = getComputedStyle(el);
