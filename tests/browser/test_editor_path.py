@@ -1,7 +1,12 @@
 """The procesleder's path in a real browser: log in, edit Baggrund, save a draft that visitors
 do not see but the preview panel shows, publish, and see the edit on the public page; and the
 menus that offer no deletion (tests/test_page_deletion.py has the rest); and the admin's
-security policy on the editor's other daily places."""
+security policy on the editor's other daily places.
+
+On the SQLite pass only: what the database keeps of these steps (the draft, the preview, the
+publication, the rights that leave out deletion) is checked on both passes without a browser
+(tests/test_editor.py, tests/test_security_headers.py, tests/test_page_deletion.py); what the
+browser adds (the admin's scripts, the preview panel, the menus) is the same on either."""
 
 import re
 
@@ -9,6 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.site import PROCESLEDER
+
+pytestmark = pytest.mark.sqlite_only
 
 NEW_INTRODUCTION = "Hvorfor gik vi i gang? Procesleder har skrevet en ny indledning."
 
@@ -57,8 +64,6 @@ def test_procesleder_edits_saves_a_draft_and_publishes(chromium, served_site):
     context.close()
 
 
-# The same pages from either database: on the SQLite pass only.
-@pytest.mark.sqlite_only
 def test_the_editors_other_daily_places_block_nothing(chromium, served_site):
     """The admin's Content-Security-Policy (and the public one, for a logged-in editor, with the
     user bar) blocks nothing on the editor's other daily places."""
