@@ -1,0 +1,109 @@
+"""The admin speaks Danish to the procesleder and carries the site's name, not Wagtail's: a walk
+through every kind of admin page a Procesleder can open (each address shape once), failing on any
+English word they were seen to meet. The walk reads what the server renders (text, tab titles,
+labels for screen readers and hints); menus that the admin's scripts draw from data are not
+read."""
+
+import json
+import re
+from collections import deque
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+from tests.support import showcase_activities, showcase_stories
+from tests.support.showcase import build_showcase
+
+# English (or Wagtail's name) where the Procesleder looks, as seen before it was mended. Matched as
+# whole words and case-sensitively: "Live" is English, "live" inside a class name is not text.
+ENGLISH = [
+    "Live",
+    "LIVE",
+    "Live version",
+    "Log Ind",
+    "Site",
+    "Tags",
+    "Root",
+    "Actions",
+    "Promover",
+]
+ENGLISH_WORD = re.compile(rf"\b({'|'.join(map(re.escape, ENGLISH))})\b")
+
+# Read out by a screen reader or shown by the browser, beside the text.
+READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+MAX_PAGES = 300
+
+
+def admin_links(soup) -> list[str]:
+    """Admin addresses the page links to: its links, and the sidebar's menu (drawn by a script
+    from data in the page)."""
+    links = [a["href"] for a in soup.select("a[href^='/admin/']")]
+    props = soup.find("script", id="wagtail-sidebar-props")
+    if props:
+        links += re.findall(r'"url": "(/admin/[^"]*)"', props.string or "")
+    return [link.split("#")[0] for link in links]
+
+
+def shape(url: str) -> str:
+    """One address per kind of page: /admin/pages/12/edit/ and /admin/pages/7/edit/ alike."""
+    return re.sub(r"\d+", "N", url.split("?")[0])
+
+
+def read_text(soup) -> list[str]:
+    for hidden in soup(["script", "style", "template"]) + soup.select("[hidden]"):
+        hidden.decompose()
+    texts = list(soup.stripped_strings)
+    for element in soup.find_all(True):
+        texts += [element[name] for name in READ_ATTRIBUTES if element.get(name)]
+    return texts
+
+
+def walk_the_admin(client) -> tuple[int, dict[str, set[str]]]:
+    """Every kind of admin page reachable by links from the dashboard (never logging out or
+    confirming anything: only GET); the English found on each."""
+    queue, shapes, found, walked = deque(["/admin/"]), set(), {}, 0
+    while queue and walked < MAX_PAGES:
+        url = queue.popleft()
+        if shape(url) in shapes or "logout" in url:
+            continue
+        shapes.add(shape(url))
+        response = client.get(url)
+        walked += 1
+        if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+            continue
+        soup = BeautifulSoup(response.content.decode(), "html.parser")
+        queue.extend(admin_links(soup))
+        for text in read_text(soup):
+            for word in ENGLISH_WORD.findall(text):
+                found.setdefault(f"{word!r} in {text[:70]!r}", set()).add(shape(url))
+    return walked, found
+
+
+@pytest.mark.django_db
+def test_every_admin_page_the_procesleder_opens_is_danish(procesleder_client, seeded, image):
+    build_showcase(image)
+    showcase_activities.build(image)
+    showcase_stories.build(image)
+    walked, found = walk_the_admin(procesleder_client)
+    assert walked > 40, "the walk should reach the admin's pages"
+    assert found == {}, json.dumps({k: sorted(v) for k, v in found.items()}, indent=1)
+
+
+@pytest.mark.django_db
+def test_the_admin_carries_the_sites_name(procesleder_client, seeded):
+    login = BeautifulSoup(Client().get("/admin/login/").content.decode(), "html.parser")
+    assert login.h1.get_text(strip=True) == "Log ind på Faxe i Fællesskab"
+    assert login.title.get_text(strip=True) == "Log ind - Faxe i Fællesskab"
+    dashboard = BeautifulSoup(procesleder_client.get("/admin/").content.decode(), "html.parser")
+    assert dashboard.title.get_text(strip=True) == "Kontrolpanel - Faxe i Fællesskab"
+    userbar = procesleder_client.get("/baggrund/").content.decode()
+    assert "Gå til administrationen" in userbar and "Wagtail admin" not in userbar
+
+
+@pytest.mark.django_db
+def test_the_page_search_counts_in_danish(procesleder_client, seeded):
+    search = procesleder_client.get("/admin/pages/search/", {"q": "Baggrund"})
+    text = BeautifulSoup(search.content.decode(), "html.parser").get_text(" ", strip=True)
+    assert re.search(r"\b1-1 af 1\b", text)
+    assert "None" not in text
