@@ -97,7 +97,7 @@ def test_procesleder_is_offered_no_delete_in_the_listing_or_the_editor(chromium,
 
     # The page editor's menus: the header's actions (moving stays) and the footer's.
     editor.get_by_role("link", name="Baggrund", exact=True).first.click()
-    editor.get_by_role("navigation", name="Actions").get_by_role("button").click()
+    editor.get_by_role("navigation", name="Handlinger", exact=True).get_by_role("button").click()
     header_menu = editor.locator("header [data-w-dropdown-target='content']:visible")
     expect(header_menu).to_contain_text("Flyt")
     expect(header_menu).not_to_contain_text("Slet")
