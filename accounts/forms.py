@@ -32,27 +32,48 @@ class SiteLoginForm(LockoutMessageMixin, AuthenticationForm):
 
 
 class AdminLoginForm(LockoutMessageMixin, WagtailLoginForm):
-    """Wagtail's login form (WAGTAILADMIN_USER_LOGIN_FORM), with the Danish lockout message, and
-    whose password field has no translatable label: Django derives "Password" from the field's
-    name, so the Danish admin would show it in English."""
+    """Wagtail's login form (WAGTAILADMIN_USER_LOGIN_FORM), with the Danish lockout message, a
+    translatable label for the password (Django derives "Password" from the field's name, so the
+    Danish admin would show it in English) and the fields' autocomplete purposes."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Password")
+        # What the fields are, for password managers and for WCAG 1.3.5 (Wagtail leaves it out).
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
 
 class CodeForm(forms.Form):
+    """The second step of signing in, with the app's code: a phone shows its number keyboard and
+    offers the code it just received. (Either form accepts either kind of code: only the
+    keyboard and the words differ.)"""
+
     code = forms.CharField(
-        label="Kode",
+        label="Kode fra appen",
         max_length=32,
-        help_text="Koden fra godkendelses-appen (6 cifre) eller en af dine reservekoder.",
+        help_text="De 6 cifre, som godkendelses-appen på din telefon viser nu.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
 
     def clean_code(self):
         return normalize_code(self.cleaned_data["code"])
+
+
+class BackupCodeForm(CodeForm):
+    """The same step with a backup code: 8 letters and digits, so the full keyboard."""
+
+    code = forms.CharField(
+        label="Reservekode",
+        max_length=32,
+        help_text="En af de reservekoder, du fik, da du slog to-trinsbekræftelse til. Hver "
+        "virker kun én gang.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
 
 
 class SetupCodeForm(CodeForm):

@@ -13,7 +13,7 @@ from wagtail.admin.views.account import PasswordResetView as WagtailPasswordRese
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from . import two_factor
-from .forms import CodeForm, SetupCodeForm, SiteLoginForm
+from .forms import BackupCodeForm, CodeForm, SetupCodeForm, SiteLoginForm
 from .throttle import allow_password_reset, reset_refused_message
 
 WRONG_CODE = "Koden er forkert eller udløbet. Prøv igen med den kode, appen viser nu."
@@ -64,7 +64,12 @@ class VerifyView(FormView):
     """The second step of signing in: a code from the app or a backup code."""
 
     template_name = "accounts/verify.html"
-    form_class = CodeForm
+
+    def with_backup_code(self) -> bool:
+        return "reservekode" in self.request.GET
+
+    def get_form_class(self):
+        return BackupCodeForm if self.with_backup_code() else CodeForm
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not two_factor.has_two_factor(request.user):
@@ -91,7 +96,9 @@ class VerifyView(FormView):
 
     def get_context_data(self, **kwargs):
         next_url = self.request.POST.get("next") or self.request.GET.get("next", "")
-        return super().get_context_data(next=next_url, **kwargs)
+        return super().get_context_data(
+            next=next_url, with_backup_code=self.with_backup_code(), **kwargs
+        )
 
 
 class TwoFactorView(WagtailAdminTemplateMixin, FormView):

@@ -52,9 +52,19 @@ class HeadingBlock(blocks.StructBlock):
         preview_value = {"text": "Sammen kan vi mere", "level": "2"}
 
 
+class LabelledImageBlock(ImageBlock):
+    """Wagtail's ImageBlock, whose image chooser has no label of its own: Wagtail names it from
+    the field, "Image", in English and out of reach of any translation. (Deconstructed as an
+    ImageBlock, as Wagtail's always is: migrations are unchanged.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.child_blocks["image"].label = "Billedfil"
+
+
 class FigureBlock(blocks.StructBlock):
     # Wagtail's ImageBlock asks for alt text or an explicit "decorative" choice (alt="").
-    image = ImageBlock(label="Billede")
+    image = LabelledImageBlock(label="Billede")
     caption = blocks.CharBlock(label="Billedtekst", required=False, max_length=300)
 
     ALT_TEXT_MISSING = (

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import password_reset, site_login
 from base.views import accessibility_statement
+from editors.chooser import browse_from_home
 from faxeif.views import healthz
 from findability.sitemap import PageSitemap
 from findability.views import robots_txt, search
@@ -18,6 +19,8 @@ handler500 = "faxeif.views.server_error"
 urlpatterns = [
     # Wagtail's password reset, throttled; before the admin's URLs, so that it answers here.
     path("admin/password_reset/", password_reset),
+    # Wagtail's page chooser, opening at the home page instead of the tree's root.
+    path("admin/choose-page/", browse_from_home),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("was", accessibility_statement, name="accessibility_statement"),

@@ -30,7 +30,7 @@ STORY_DEPENDENCY = "model:stories.storypage"
 
 TEASER_ALT_MISSING = (
     "Skriv en alternativ tekst til billedet, der siger det samme som billedet for dem, der ikke "
-    "kan se det."
+    "kan se det. (Har billedet en beskrivelse under Billeder, bruges den, når feltet er tomt.)"
 )
 
 
@@ -105,8 +105,8 @@ class StoryPage(BasePage):
         "alternativ tekst til billedet",
         max_length=250,
         blank=True,
-        help_text="Skal udfyldes, når der er valgt et billede: hvad billedet viser, for dem der "
-        "ikke kan se det.",
+        help_text="Hvad billedet viser, for dem der ikke kan se det. Tomt: billedets beskrivelse "
+        "fra Billeder.",
     )
 
     content_panels = BasePage.content_panels[:1] + [
@@ -142,6 +142,10 @@ class StoryPage(BasePage):
         super().clean()
         errors = {}
         if self.teaser_image_id and not self.teaser_alt.strip():
+            # The image's own description (Billeder) says what it shows: the default, which
+            # the editor sees in the field and may change.
+            self.teaser_alt = self.teaser_image.description.strip()
+        if self.teaser_image_id and not self.teaser_alt:
             errors["teaser_alt"] = TEASER_ALT_MISSING
         if errors:
             raise ValidationError(errors)

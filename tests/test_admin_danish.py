@@ -12,22 +12,9 @@ import pytest
 from django.test import Client
 
 from tests.support import showcase_activities, showcase_stories
+from tests.support.danish import ENGLISH_WORD
 from tests.support.html import soup, text_of
 from tests.support.showcase import build_showcase
-
-# English (or Wagtail's name) where the Procesleder looks, as seen before it was mended. Matched as
-# whole words and case-sensitively: "Live" is English (also in "Live version", and shown as "LIVE"
-# by the admin's style sheet), "live" inside a class name is not text.
-ENGLISH = [
-    "Live",
-    "Log Ind",
-    "Site",
-    "Tags",
-    "Root",
-    "Actions",
-    "Promover",
-]
-ENGLISH_WORD = re.compile(rf"\b({'|'.join(map(re.escape, ENGLISH))})\b")
 
 # Read out by a screen reader or shown by the browser, beside the text.
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")

@@ -197,10 +197,32 @@ def test_teaser_image_needs_alt_text_in_danish(seeded, image):
         story.full_clean()
     assert error.value.message_dict["teaser_alt"] == [
         "Skriv en alternativ tekst til billedet, der siger det samme som billedet for dem, der "
-        "ikke kan se det."
+        "ikke kan se det. (Har billedet en beskrivelse under Billeder, bruges den, når feltet "
+        "er tomt.)"
     ]
     story.teaser_alt = "Deltagere på en temadag"
     story.full_clean()
+
+
+@pytest.mark.django_db
+def test_teaser_alt_text_defaults_to_the_images_description(procesleder_client, client, seeded):
+    image = make_image()
+    image.description = "Ledere i rundkreds på rådhuset"
+    image.save()
+    story = add_story(title="Rundkreds")
+    data = page_edit_data(
+        procesleder_client,
+        story,
+        teaser_image=image.pk,
+        teaser_alt="",
+        **{"action-publish": "action-publish"},
+    )
+    assert procesleder_client.post(f"/admin/pages/{story.pk}/edit/", data).status_code == 302
+    img = soup(client.get("/fortaellinger/rundkreds/")).select_one(".story-image img")
+    assert img["alt"] == "Ledere i rundkreds på rådhuset"
+    # The editor sees the text in the field, to keep or change.
+    edit = soup(procesleder_client.get(f"/admin/pages/{story.pk}/edit/"))
+    assert edit.select_one("input[name='teaser_alt']")["value"] == "Ledere i rundkreds på rådhuset"
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from io import StringIO
 from urllib.parse import quote
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django_otp.oath import TOTP
@@ -20,6 +20,7 @@ from wagtail.models import Collection, CollectionViewRestriction, PageViewRestri
 
 from accounts import two_factor
 from pages.models import ContentPage
+from tests.support.html import soup
 from tests.support.logins import PASSWORD, log_in
 from tests.support.showcase_activities import days_ahead, publish_activity
 
@@ -96,6 +97,29 @@ def test_a_wrong_code_is_refused_in_danish(client, app_key):
 
 
 @pytest.mark.django_db
+def test_the_code_field_brings_the_number_keyboard_and_backup_codes_the_full_one(
+    client, app_key, backup_codes
+):
+    log_in(client)
+    app_field = soup(client.get(VERIFY_URL)).select_one("input[name=code]")
+    assert app_field["autocomplete"] == "one-time-code"
+    assert app_field["inputmode"] == "numeric"
+    page = soup(client.get(VERIFY_URL))
+    switch = page.find("a", string="Har du ikke telefonen? Brug en reservekode")
+    backup_page = soup(client.get(switch["href"]))
+    backup_field = backup_page.select_one("input[name=code]")
+    assert "inputmode" not in backup_field.attrs  # backup codes have letters too
+    assert (
+        backup_page.select_one("label[for=id_code]").get_text(strip=True).startswith("Reservekode")
+    )
+    # The backup code form posts to its own address and lets the editor in.
+    form = backup_page.select_one("form[method=post]")
+    done = client.post(form["action"], {"code": backup_codes[0], "next": "/admin/pages/"})
+    assert done.url == "/admin/pages/"
+    assert opens_admin(client)
+
+
+@pytest.mark.django_db
 def test_a_backup_code_works_once(client, backup_codes):
     assert len(set(backup_codes)) == 10
     log_in(client)
@@ -160,8 +184,11 @@ def test_when_required_superusers_too_but_not_other_editors(client, settings, dj
     client.force_login(admin)
     assert client.get("/admin/pages/").url == SETUP_URL
 
+    # An editor of another group than Procesleder, with access to the admin.
+    editors = Group.objects.create(name="Skribenter")
+    editors.permissions.add(Permission.objects.get(codename="access_admin"))
     editor = django_user_model.objects.create_user("redaktoer", password=PASSWORD)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(editors)
     client.force_login(editor)
     assert opens_admin(client)
 

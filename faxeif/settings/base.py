@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     # near the bottom; imports between them run one way (tests/test_layout.py).
     "faxeif",
     "backups",
+    "editors",
     "accounts",
     "findability",
     "home",

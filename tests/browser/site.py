@@ -3,6 +3,7 @@ of every type holding every block, and a procesleder account. Run by the fixture
 subprocess, through `manage.py shell`, against the served site's own database."""
 
 import json
+import re
 
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -13,6 +14,15 @@ from tests.support.images import make_image
 from tests.support.showcase import build_showcase
 
 PROCESLEDER = {"username": "procesleder", "password": "browser-test-kodeord-42"}
+
+
+def log_in_as_procesleder(editor) -> None:
+    """Log the browser tab in to the admin as the procesleder, from the login page."""
+    editor.goto("/admin/login/")
+    editor.get_by_label("Brugernavn").fill(PROCESLEDER["username"])
+    editor.get_by_label("Adgangskode").fill(PROCESLEDER["password"])
+    editor.get_by_role("button", name=re.compile("log ind", re.IGNORECASE)).click()
+    editor.wait_for_url(re.compile(r"/admin/$"))
 
 
 # Addresses that are not pages of their own: forms, filtered and searched listings, the login

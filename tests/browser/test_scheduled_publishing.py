@@ -50,7 +50,7 @@ def test_procesleder_schedules_a_page_and_it_goes_live_by_itself(procesleder_pag
     # opens may lie over the button, and a click would land on the picker instead.
     dialog.get_by_role("button", name="Gem tidsplan").press("Enter")
     expect(dialog).to_be_hidden()  # the schedule was taken (a date in the past would stay open)
-    editor.get_by_role("button", name="Flere handlinger").click()
+    # With a go-live time set, the visible button (Udgiv) says what it will do.
     editor.get_by_role("button", name="Planlæg udgivelse").click()
     expect(editor.locator(".messages")).to_contain_text(
         "Siden 'Planlagt temadag' er planlagt til udgivelse"
