@@ -25,7 +25,7 @@ from pagecache.cache import cached_data, changes_at, depends_on, varies_on_query
 
 from . import ical
 from .dates import DANISH_TIME, danish_moment, danish_period
-from .forms import SignUpForm
+from .forms import SignUpForm, from_another_site
 from .signups import SignUp, signups_key
 
 
@@ -331,13 +331,18 @@ class ActivityPage(CalendarRouteMixin, BasePage):
 
     @path("tilmelding/", name="signup")
     def signup(self, request):
+        """The sign-up form. No CSRF cookie (activities/urls.py exempts this address from
+        Django's check): the form carries a signed token of its own, and its page is cached
+        like every page (activities/forms.py says why that is safe)."""
         if not self.signup_enabled:
             raise Http404("Aktiviteten har ingen tilmelding.")
         state = self.signup_state()
         form = None
         if state["open"]:
             if request.method == "POST":
-                form = SignUpForm(request.POST, activity=self)
+                form = SignUpForm(
+                    request.POST, activity=self, from_another_site=from_another_site(request)
+                )
                 if form.is_spam():
                     # A bot filled in the hidden field: it is told what a person would be.
                     return redirect(self.thanks_url(request))
@@ -356,7 +361,9 @@ class ActivityPage(CalendarRouteMixin, BasePage):
                 "breadcrumb_title": "Tilmelding",
             },
         )
-        add_never_cache_headers(response)
+        if request.method == "POST":
+            # What the visitor typed, shown back to them: never kept in any cache.
+            add_never_cache_headers(response)
         return response
 
     @path("tilmelding/tak/", name="signup_thanks")

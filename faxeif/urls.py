@@ -44,7 +44,8 @@ if settings.SERVE_MEDIA:
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)]
 
 urlpatterns += [
-    # Calendar files: page routes whose addresses end in ".ics", which Wagtail's own URLs refuse.
+    # Calendar files (page routes whose addresses end in ".ics", which Wagtail's own URLs refuse)
+    # and sign-up forms (pages served without Django's CSRF cookie): activities/urls.py.
     path("", include("activities.urls")),
     # Everything else is a Wagtail page.
     path("", include(wagtail_urls)),

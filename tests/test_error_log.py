@@ -40,7 +40,8 @@ activity = publish_activity(
 print(activity.signup_url())
 """
 
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A form's token: Django's CSRF token (with its cookie), or the sign-up form's own (no cookie).
+FORM_TOKEN = re.compile(r'name="(csrfmiddlewaretoken|token)" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 
 
@@ -51,7 +52,8 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 
 class Browser:
     """A visitor's browser behind the production TLS front server: every request says it came
-    over https (else production redirects it), and forms carry their CSRF cookie and token."""
+    over https (else production redirects it), and forms carry their token (and the CSRF
+    cookie, where one is set)."""
 
     def __init__(self, base_url: str):
         self.base_url = base_url
@@ -74,10 +76,12 @@ class Browser:
             self.cookie = f"csrftoken={cookie.group(1)}"
         return status, body.decode()
 
-    def form_token(self, path: str) -> str:
+    def form_token(self, path: str) -> dict:
+        """The form's token field, as the form at `path` posts it."""
         status, text = self.request(path)
         assert status == 200, path
-        return CSRF_INPUT.search(text).group(1)
+        name, value = FORM_TOKEN.search(text).groups()
+        return {name: value}
 
 
 class SqliteDatabase:
@@ -155,14 +159,14 @@ def test_production_logs_errors_with_method_path_and_traceback_and_nothing_the_v
     try:
         # A sign-up whose confirmation mail cannot be sent: saved all the same.
         token = browser.form_token(signup_path)
-        status, _ = browser.request(signup_path, {**VISITOR, "csrfmiddlewaretoken": token})
+        status, _ = browser.request(signup_path, {**VISITOR, **token})
         assert status == 302
 
         # A lockout at the admin's login.
         token = browser.form_token("/admin/login/")
         for _ in range(5):
             attempt = {"username": "procesleder", "password": "forkert-adgangskode"}
-            status, _ = browser.request("/admin/login/", {**attempt, "csrfmiddlewaretoken": token})
+            status, _ = browser.request("/admin/login/", {**attempt, **token})
         assert status == 429
 
         # An address that does not exist: the front server's access log has it.
@@ -175,7 +179,7 @@ def test_production_logs_errors_with_method_path_and_traceback_and_nothing_the_v
         cache_dir.write_text("")
         status, text = browser.request(
             f"{signup_path}?{RECEIPT}",
-            {**VISITOR, "email": "anden.deltager@example.dk", "csrfmiddlewaretoken": token},
+            {**VISITOR, "email": "anden.deltager@example.dk", **token},
         )
         assert status == 500 and "Der opstod en fejl" in text
         cache_dir.unlink()

@@ -10,6 +10,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from activities.forms import RESEND
 from activities.models import ActivityType
 from activities.signups import SignUp
 from tests.support.html import soup
@@ -106,10 +107,11 @@ def activity(seeded):
 
 @pytest.fixture
 def browser(activity):
-    """A visitor's browser: CSRF is checked, as in production; the form page gives the token."""
+    """A visitor's browser: CSRF is checked, as in production (the sign-up form is exempt); the
+    form page gives the form's token."""
     client = Client(enforce_csrf_checks=True)
     form = soup(client.get(activity.signup_url()))
-    client.token = form.select_one("input[name=csrfmiddlewaretoken]")["value"]
+    client.token = form.select_one("input[name=token]")["value"]
     return client
 
 
@@ -132,7 +134,7 @@ def test_the_sign_up_form_survives_hostile_input(browser, activity, data):
     before = browser.get(activity.signup_url()).content.decode()
     signups = SignUp.objects.count()
 
-    response = browser.post(activity.signup_url(), {**data, "csrfmiddlewaretoken": browser.token})
+    response = browser.post(activity.signup_url(), {**data, "token": browser.token})
 
     assert response.status_code in (200, 302)
     if response.status_code == 200:
@@ -160,7 +162,7 @@ def test_the_sign_up_form_survives_hostile_input(browser, activity, data):
 def test_a_nul_character_is_refused_in_danish(browser, activity):
     """PostgreSQL cannot store NUL: the form refuses it before it gets there."""
     data = {"name": "Mette\x00", "email": "meha@faxekommune.dk", "workplace": "Haslev"}
-    response = browser.post(activity.signup_url(), {**data, "csrfmiddlewaretoken": browser.token})
+    response = browser.post(activity.signup_url(), {**data, "token": browser.token})
     assert response.status_code == 200
     summary = soup(response).select_one(".error-summary").get_text()
     assert "Navn: Null-tegn er ikke tilladte." in summary
@@ -175,12 +177,30 @@ def test_the_sign_up_form_survives_bytes_that_are_not_utf8(browser, activity, bo
     encoded = "&".join(f"{name}={quote_from_bytes(value)}" for name, value in fields.items())
     response = browser.post(
         activity.signup_url(),
-        f"{encoded}&csrfmiddlewaretoken={browser.token}",
+        f"{encoded}&token={browser.token}",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert not SignUp.objects.exists()
+
+
+@pytest.mark.django_db
+@HOSTILE
+@given(token=hostile)
+def test_a_hostile_token_gets_the_form_again_and_saves_nothing(browser, activity, token):
+    before = browser.get(activity.signup_url()).content.decode()
+    data = {"name": "Mette Hansen", "email": "meha@faxekommune.dk", "workplace": "Haslev"}
+
+    response = browser.post(activity.signup_url(), {**data, "token": token})
+
+    assert response.status_code == 200
+    page = soup(response)
+    assert RESEND in page.select_one(".error-summary").get_text()
+    assert page.select_one("#id_name")["value"] == "Mette Hansen"
+    assert page.select_one("input[name=token]")["value"] not in ("", token)
+    assert_escaped(response.content.decode(), [token], before)
+    assert not SignUp.objects.exists()
 
 
 # The search and the other public query parameters

@@ -15,6 +15,7 @@ from activities.signups import SignUp
 from pages.models import ContentPage
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import soup, text_of
+from tests.support.showcase_activities import sign_up as sign_up_with
 
 POSTED_TITLE = "Temadag\r\nom samskabelse\t\x07\u2028i Haslev\n"
 ONE_LINE = "Temadag om samskabelse i Haslev"
@@ -27,10 +28,7 @@ def activity(temadag):
 
 
 def sign_up(activity, email="meha@faxekommune.dk"):
-    return Client().post(
-        activity.signup_url(),
-        {"name": "Mette Hansen", "email": email, "workplace": "Haslev Bibliotek", "comment": ""},
-    )
+    return sign_up_with(Client(), activity, email=email)
 
 
 @pytest.mark.django_db

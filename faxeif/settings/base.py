@@ -325,3 +325,7 @@ LOGGING = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@faxeifaellesskab.dk")
 # Sign-ups are deleted this many days after their activity has ended (manage.py purge_signups).
 SIGNUP_RETENTION_DAYS = 30
+# A sign-up form's token (activities/forms.py, in place of a CSRF cookie) is valid this many
+# seconds after the form page was rendered; the page cache renders the form page anew every
+# eighth of it, so whoever opens the form has at least 7 hours to send it.
+SIGNUP_FORM_TOKEN_MAX_AGE = 8 * 60 * 60

@@ -7,8 +7,8 @@ under the production settings (scripts/bench/bench_settings.py), and for SOAK_DU
 
   load      wrk on loopback, rotating over the public pages, /healthz and the activity, half of
             the requests with a session cookie so that they reach Django and the database
-  sign-ups  a visitor after another through the real form over HTTP: GET the form, take the
-            CSRF cookie and token, POST; saved = answered with the receipt (a redirect to the
+  sign-ups  a visitor after another through the real form over HTTP: GET the form (no
+            cookie), take its token, POST; saved = answered with the receipt (a redirect to the
             thank-you page with ?kvittering=)
   edits     a separate process publishing revisions of the Baggrund page through the ORM, as the
             admin does (save_revision().publish()); saved = publish() returned
@@ -110,8 +110,7 @@ class Timeline:
 
 # ---------------------------------------------------------------- sign-ups over HTTP
 
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+FORM_TOKEN = re.compile(r'name="token" value="([^"]+)"')
 
 
 class SignUps(threading.Thread):
@@ -140,17 +139,16 @@ class SignUps(threading.Thread):
 
     def sign_up(self, email: str) -> str:
         # As behind the TLS-terminating front server of production (SECURE_PROXY_SSL_HEADER):
-        # the CSRF cookie is Secure and the Referer must be the site's https address.
+        # the browser's Origin is the site's https address.
         https = {"X-Forwarded-Proto": "https"}
         status, headers, body = request(self.form_url, https)
         if status != 200:
             return f"form {status}"
-        cookie = CSRF_COOKIE.search(headers.get("Set-Cookie", ""))
-        token = CSRF_INPUT.search(body)
-        if not cookie or not token:
-            return "form without CSRF cookie or token"
+        token = FORM_TOKEN.search(body)
+        if not token:
+            return "form without its token"
         data = {
-            "csrfmiddlewaretoken": token.group(1),
+            "token": token.group(1),
             "name": "Soak Deltager",
             "email": email,
             "workplace": "Haslev Bibliotek",
@@ -159,11 +157,7 @@ class SignUps(threading.Thread):
         }
         status, headers, _ = request(
             self.form_url,
-            {
-                **https,
-                "Cookie": f"csrftoken={cookie.group(1)}",
-                "Referer": "https" + self.form_url.removeprefix("http"),
-            },
+            {**https, "Origin": "https://" + urllib.parse.urlsplit(self.form_url).netloc},
             urllib.parse.urlencode(data).encode(),
         )
         if status == 302 and "kvittering=" in headers.get("Location", ""):

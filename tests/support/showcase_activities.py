@@ -2,6 +2,7 @@
 each holding every block. Test data only, never seed content."""
 
 import datetime
+import re
 
 from django.utils import timezone
 from wagtail.models import Page
@@ -79,8 +80,17 @@ def open_for_sign_up_until(index, title, deadline) -> ActivityPage:
     return add_activity(index, title, days_ahead(5), signup_enabled=True, signup_deadline=deadline)
 
 
+def form_token(client, activity) -> str:
+    """The token in the activity's sign-up form as the client gets it ("" when there is no form:
+    the sign-up is closed or off)."""
+    form = client.get(activity.signup_url())
+    found = re.search(r'name="token" value="([^"]+)"', form.content.decode())
+    return found.group(1) if form.status_code == 200 and found else ""
+
+
 def sign_up(client, activity, **fields):
-    """Mette Hansen posts the activity's sign-up form, with `fields` changed."""
+    """Mette Hansen opens the activity's sign-up form and posts it, with `fields` changed (a
+    `token` among them in place of the form's own)."""
     data = {
         "name": "Mette Hansen",
         "email": "meha@faxekommune.dk",
@@ -88,6 +98,8 @@ def sign_up(client, activity, **fields):
         "comment": "",
         **fields,
     }
+    if "token" not in data:
+        data["token"] = form_token(client, activity)
     return client.post(activity.signup_url(), data)
 
 

@@ -1,5 +1,5 @@
-"""Visitors over HTTP, as a browser without JavaScript sends its requests: one at a time, a form
-posted with its CSRF token, and slow clients that hold their connections."""
+"""Visitors over HTTP, as a browser without JavaScript sends its requests: one at a time, a
+sign-up form posted with its token, and slow clients that hold their connections."""
 
 import re
 import socket
@@ -57,26 +57,23 @@ def _tls_opener(context):
     return urllib.request.build_opener(_NoRedirects(), urllib.request.HTTPSHandler(context=context))
 
 
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+FORM_TOKEN = re.compile(r'name="token" value="([^"]+)"')
 
 
 class FormVisitor:
-    """A visitor who has opened a form (so holds its CSRF cookie and token) and may post it."""
+    """A visitor who has opened a sign-up form (which gives them its token and no cookie) and
+    may post it, from the form's own page as a browser says (Origin)."""
 
     def __init__(self, form_url: str):
         self.form_url = form_url
         form = http(form_url)
         assert form.status == 200, f"{form_url} answered {form.status}"
-        self.cookie = CSRF_COOKIE.search(form.headers.get("Set-Cookie", "")).group(1)
-        self.token = CSRF_TOKEN.search(form.text).group(1)
+        assert "Set-Cookie" not in form.headers, form.headers["Set-Cookie"]
+        self.token = FORM_TOKEN.search(form.text).group(1)
 
     def post(self, fields: dict) -> Answer:
-        return http(
-            self.form_url,
-            {"csrfmiddlewaretoken": self.token, **fields},
-            {"Cookie": f"csrftoken={self.cookie}", "Referer": self.form_url},
-        )
+        origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(self.form_url))
+        return http(self.form_url, {"token": self.token, **fields}, {"Origin": origin})
 
 
 PROMPTLY = 2.0  # seconds: what a visitor beside slow clients may wait at the most
