@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "faxeif",
     "backups",
     "accounts",
+    "trash",
     "findability",
     "home",
     "stories",
@@ -324,3 +325,6 @@ LOGGING = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@faxeifaellesskab.dk")
 # Sign-ups are deleted this many days after their activity has ended (manage.py purge_signups).
 SIGNUP_RETENTION_DAYS = 30
+# Pages deleted in the admin stay in the Papirkurv this many days before manage.py purge_trash
+# deletes them for good.
+TRASH_RETENTION_DAYS = 90
