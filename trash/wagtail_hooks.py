@@ -7,9 +7,9 @@ from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 
-from base.permissions import TRASH_SLUG, TRASH_URL_PATH
 from trash import urls, views
 from trash.bulk_actions import TrashBulkAction
+from trash.operations import trash_root
 
 
 @hooks.register("before_delete_page")
@@ -40,11 +40,12 @@ def trash_menu_item():
     return TrashMenuItem("Papirkurv", reverse("trash:index"), icon_name="bin", order=150)
 
 
+# By path: it is one of the fields Wagtail's search may filter on (explorer and chooser searches).
 @hooks.register("construct_explorer_page_queryset")
 def hide_the_trash_from_the_explorer(parent_page, pages, request):
-    return pages.exclude(depth=2, slug=TRASH_SLUG)
+    return pages.exclude(path__startswith=trash_root().path)
 
 
 @hooks.register("construct_page_chooser_queryset")
 def hide_the_trash_from_the_chooser(pages, request):
-    return pages.exclude(url_path__startswith=TRASH_URL_PATH)
+    return pages.exclude(path__startswith=trash_root().path)
