@@ -12,6 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted = purge()
+        if options["verbosity"] < 1:
+            return
         self.stdout.write(
             f"Deleted {deleted} page{'' if deleted == 1 else 's'} that had been in the trash "
             f"for more than {settings.TRASH_RETENTION_DAYS} days."
