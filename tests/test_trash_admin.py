@@ -7,6 +7,7 @@ page."""
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
@@ -138,3 +139,18 @@ def test_nobody_edits_publishes_or_moves_a_trashed_page(admin_client, trashed_fa
         answer = admin_client.get(url, follow=True)
         assert DENIED in answer.content.decode(), url
     assert Page.objects.get(pk=phase.pk).get_ancestors().filter(pk=trash_root().pk).exists()
+
+
+@pytest.mark.django_db
+def test_gendan_works_with_csrf_checks_as_in_a_browser(procesleder, trashed_faser):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(procesleder)
+    form = soup(client.get(reverse("trash:index"))).find(
+        "form", action=reverse("trash:restore", args=[trashed_faser.pk])
+    )
+    token = form.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+
+    answer = client.post(form["action"], {"csrfmiddlewaretoken": token})
+
+    assert answer.status_code == 302
+    assert Client().get("/faser/").status_code == 200

@@ -5,6 +5,7 @@ everyone else, GET and POST)."""
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -72,6 +73,12 @@ class TemplateColumn(Column):
     def __init__(self, name, template, **kwargs):
         super().__init__(name, **kwargs)
         self.cell_template_name = f"trash/cells/{template}.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        # Cells are rendered with a plain context: the forms in them need the token given.
+        context = super().get_cell_context_data(instance, parent_context)
+        context["csrf_token"] = get_token(parent_context["request"])
+        return context
 
 
 def _entries():
