@@ -1,7 +1,7 @@
 """The production files in deploy/ do what the README says: the systemd timers' services and the
-cron lines publish due pages and empty the Papirkurv of pages older than 90 days, and nginx with deploy/nginx/faxeif.conf keeps slow clients away
-from gunicorn's sync workers. Each runs here as written, with only its site-specific paths and
-ports replaced."""
+cron lines publish due pages and empty the Papirkurv of pages older than 90 days, and nginx with
+deploy/nginx/faxeif.conf keeps slow clients away from gunicorn's sync workers. Each runs here as
+written, with only its site-specific paths and ports replaced."""
 
 import os
 import shlex

@@ -53,7 +53,7 @@ def test_a_trashed_page_with_subpages_is_gone_from_everything_public_and_comes_b
 ):
     faser, phase = seeded["faser"], seeded["phases"][1]
     urls = [faser.url, phase.url]
-    redirect = Redirect.objects.create(old_path="/gammel-fase", redirect_page=phase)
+    Redirect.objects.create(old_path="/gammel-fase", redirect_page=phase)
     revisions = Revision.page_revisions.filter(object_id=str(phase.pk)).count()
     visitor = Client()
     # The page cache holds what shows the phases: the menu on the home page, the timeline.
@@ -222,3 +222,20 @@ def test_the_bulk_action_bar_trashes_the_selected_pages(procesleder_client, seed
     assert TrashedPage.objects.count() == 3
     assert [status(page.url) for page in pages] == [404] * 4
     assert Page.objects.filter(pk__in=[page.pk for page in pages]).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_scheduled_publication_waits_while_the_page_is_in_the_trash(procesleder_client, seeded):
+    baggrund = seeded["baggrund"]
+    baggrund.title = "Baggrund, ny udgave"
+    go_live = timezone.now() + datetime.timedelta(hours=1)
+    revision = baggrund.save_revision(approved_go_live_at=go_live)
+
+    trash(procesleder_client, baggrund)
+    assert Revision.objects.get(pk=revision.pk).approved_go_live_at is None
+    call_command("publish_scheduled", stdout=io.StringIO())  # nothing is due in the trash
+
+    restore(procesleder_client, baggrund)
+
+    assert Revision.objects.get(pk=revision.pk).approved_go_live_at == go_live
+    assert text_of(Client().get("/baggrund/"), "h1") == "Baggrund"
