@@ -21,14 +21,15 @@ TRASH_URL_PATH = f"/{TRASH_SLUG}/"
 
 
 def in_trash(page) -> bool:
-    """Whether the page lies in the Papirkurv (below its container): no query needed."""
-    return page.depth > 2 and (page.url_path or "").startswith(TRASH_URL_PATH)
+    """Whether the page lies in the Papirkurv (below its container): no query needed. A page
+    being created has no depth yet."""
+    return (page.depth or 0) > 2 and (page.url_path or "").startswith(TRASH_URL_PATH)
 
 
 class SitePagePermissionTester(PagePermissionTester):
     def can_delete(self, ignore_bulk=False):
         # A site's home page (depth 2) holds the whole site: no site is moved to the trash.
-        if self.page.depth <= 2 or in_trash(self.page):
+        if (self.page.depth or 0) <= 2 or in_trash(self.page):
             return False
         return super().can_delete(ignore_bulk=True)
 
