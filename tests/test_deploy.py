@@ -1,7 +1,7 @@
-"""The production files in deploy/ do what the README says: the systemd timer's service and the
-cron line publish due pages, and nginx with deploy/nginx/faxeif.conf keeps slow clients away
-from gunicorn's sync workers. Each runs here as written, with only its site-specific paths and
-ports replaced."""
+"""The production files in deploy/ do what the README says: the systemd timers' services and the
+cron lines publish due pages and empty the Papirkurv of pages older than 90 days, and nginx with
+deploy/nginx/faxeif.conf keeps slow clients away from gunicorn's sync workers. Each runs here as
+written, with only its site-specific paths and ports replaced."""
 
 import os
 import shlex
@@ -34,6 +34,9 @@ SYSTEMD = BASE_DIR / "deploy" / "systemd"
 SERVICE = SYSTEMD / "faxeif-publish-scheduled.service"
 TIMER = SYSTEMD / "faxeif-publish-scheduled.timer"
 CRON = BASE_DIR / "deploy" / "cron" / "faxeif-publish-scheduled"
+PURGE_SERVICE = SYSTEMD / "faxeif-purge-trash.service"
+PURGE_TIMER = SYSTEMD / "faxeif-purge-trash.timer"
+PURGE_CRON = BASE_DIR / "deploy" / "cron" / "faxeif-purge-trash"
 NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "faxeif.conf"
 # Where the deploy files expect the site; the tests put the repository there.
 DEPLOY_DIR = "/srv/faxeif"
@@ -162,6 +165,94 @@ def test_the_timer_starts_the_service_every_minute_and_systemd_accepts_both(tmp_
         text=True,
     )
     # Unknown or misspelt settings are only warnings to systemd: none is allowed here.
+    assert (verify.returncode, verify.stderr) == (0, "")
+
+
+TRASHED_LONG_AGO = """
+from datetime import timedelta
+from django.utils import timezone
+from home.models import HomePage
+from pages.models import ContentPage
+from trash.models import TrashedPage
+from trash.operations import move_to_trash
+
+old = HomePage.objects.get().add_child(instance=ContentPage(title="{title}"))
+new = HomePage.objects.get().add_child(instance=ContentPage(title="{title} (ny)"))
+move_to_trash(old)
+move_to_trash(new)
+TrashedPage.objects.filter(page=old).update(trashed_at=timezone.now() - timedelta(days=91))
+print("trashed")
+"""
+EXISTS = "from wagtail.models import Page; print(Page.objects.filter(title='{title}').exists())"
+
+
+def trashed_long_ago(site, title: str) -> None:
+    """A page 91 days in the trash, and one trashed today (title + " (ny)")."""
+    shell_result(site["env"], TRASHED_LONG_AGO.format(title=title))
+
+
+def exists(site, title: str) -> bool:
+    return shell_result(site["env"], EXISTS.format(title=title)) == "True"
+
+
+def test_the_systemd_service_empties_the_trash_of_pages_older_than_90_days(site):
+    service = unit(PURGE_SERVICE)
+    trashed_long_ago(site, "Gammel side")
+
+    env = {"PATH": os.environ["PATH"], **production_environment(site)}
+    for assignments in service["Service.Environment"]:
+        env.update(assignment.split("=", 1) for assignment in shlex.split(assignments))
+    [exec_start] = service["Service.ExecStart"]
+    [working_directory] = service["Service.WorkingDirectory"]
+    run = subprocess.run(
+        [here(arg) for arg in shlex.split(exec_start)],
+        cwd=here(working_directory),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert not exists(site, "Gammel side")
+    assert exists(site, "Gammel side (ny)")
+
+
+def test_the_cron_line_empties_the_trash_daily(site, tmp_path):
+    [line] = [line for line in PURGE_CRON.read_text().splitlines() if line and line[0] != "#"]
+    minute, hour, *every_day, user, command = line.split(None, 6)
+    assert (minute.isdigit(), hour.isdigit(), every_day, user) == (True, True, ["*"] * 3, "faxeif")
+    trashed_long_ago(site, "Gammel side til cron")
+
+    environment_file = tmp_path / "faxeif.env"
+    environment_file.write_text(
+        "".join(f"{k}={v}\n" for k, v in production_environment(site).items())
+    )
+    command = here(command).replace("/etc/faxeif/faxeif.env", str(environment_file))
+    command = command.replace("/run/lock/", f"{tmp_path}/")
+    cron_env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SHELL": "/bin/sh"}
+    run = subprocess.run(
+        ["/bin/sh", "-c", command], env=cron_env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert not exists(site, "Gammel side til cron")
+    assert exists(site, "Gammel side til cron (ny)")
+
+
+def test_the_trash_timer_starts_its_service_daily_and_systemd_accepts_both(tmp_path):
+    timer = unit(PURGE_TIMER)
+    assert timer["Timer.OnCalendar"] == ["*-*-* 03:40:00"]
+    assert timer["Timer.Persistent"] == ["true"]
+    assert unit(PURGE_SERVICE)["Service.Type"] == ["oneshot"]
+
+    analyze = shutil.which("systemd-analyze")
+    require(analyze is not None, "systemd-analyze (Debian: systemd)")
+    for path in (PURGE_SERVICE, PURGE_TIMER):
+        (tmp_path / path.name).write_text(here(path.read_text()))
+    verify = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / path.name) for path in (PURGE_SERVICE, PURGE_TIMER))],
+        capture_output=True,
+        text=True,
+    )
     assert (verify.returncode, verify.stderr) == (0, "")
 
 

@@ -1,19 +1,21 @@
-"""Deleting pages: Wagtail 8 deletes a page for good (there is no trash), so only administrators
-delete. The procesleder takes a page off the site by unpublishing it (tests/test_editor.py), and
-still moves pages as Wagtail allows. The menus in the browser: tests/browser/test_editor_path.py."""
+"""Deleting pages: Wagtail's "Slet" moves a page with its subpages to the Papirkurv
+(base/permissions.py, trash/), for the Procesleder as for administrators; only administrators
+delete for good, from the Papirkurv. No site's home page goes to the trash. The procesleder still
+moves pages as Wagtail allows. The Papirkurv itself: tests/test_trash.py, test_trash_admin.py."""
 
 import re
-from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page, get_page_models
 
+from home.models import HomePage
 from pages.models import ContentPage
 from tests.support import showcase_activities, showcase_stories
 from tests.support.html import soup, text_of
 from tests.support.showcase import build_showcase
+from trash.models import TrashedPage
 
 PAGE_TYPES = [model for model in get_page_models() if model is not Page]
 DELETE_LINK = re.compile(r"^/admin/pages/\d+/delete/")
@@ -44,76 +46,83 @@ def pages_exist(*pages) -> bool:
     return Page.objects.filter(pk__in=[page.pk for page in pages]).count() == len(pages)
 
 
-def delete_refused(client, page) -> list[str]:
-    """What went wrong when the client asked to delete `page`, in the admin's confirmation and
-    by posting it: nothing when both were refused and the page is still served."""
+def trash_problems(client, page) -> list[str]:
+    """What went wrong when the client deleted `page` through the admin (confirmation, then
+    posting it): nothing when it was asked in Danish and the page went to the Papirkurv whole,
+    no longer served."""
     url = reverse("wagtailadmin_pages:delete", args=[page.pk])
     problems = []
-    for method in (client.get, client.post):
-        answer = method(url, follow=True)
-        if not (answer.redirect_chain and DENIED in answer.content.decode()):
-            problems.append(f"{method.__name__.upper()} was not refused")
-    if not pages_exist(page):
-        problems.append("the page is gone")
-    elif Client().get(page.url).status_code != 200:
-        problems.append("the page is no longer served")
+    if "papirkurven" not in text_of(client.get(url), "main"):
+        problems.append("GET did not ask to move it to the Papirkurv")
+    subtree = list(page.get_descendants(inclusive=True))
+    client.post(url)
+    if not pages_exist(*subtree):
+        problems.append("pages were deleted for good")
+    elif not TrashedPage.objects.filter(page=page).exists():
+        problems.append("the page is not in the Papirkurv")
+    if Client().get(page.url).status_code != 404:
+        problems.append("the page is still served")
     return problems
 
 
 @pytest.mark.django_db
-def test_procesleder_cannot_delete_a_page_of_any_type(procesleder_client, every_type):
-    # Every type in one site (building it takes most of the time), each checked on its own.
+def test_procesleder_moves_a_page_of_any_type_to_the_trash(procesleder_client, every_type):
+    # Every type in one site (building it takes most of the time), each checked on its own,
+    # deepest first so that no page has gone with its parent.
+    pages = sorted(
+        (one_page_of(model) for model in PAGE_TYPES if model is not HomePage),
+        key=lambda page: -page.depth,
+    )
     problems = {
-        model._meta.label: delete_refused(procesleder_client, one_page_of(model))
-        for model in PAGE_TYPES
+        page.specific_class._meta.label: trash_problems(procesleder_client, page) for page in pages
     }
     assert {label: found for label, found in problems.items() if found} == {}
-    assert {"home.HomePage", "activities.ActivityPage", "stories.StoryPage"} <= problems.keys()
+    assert {"activities.ActivityPage", "stories.StoryPage", "pages.PhaseIndexPage"} <= (
+        problems.keys()
+    )
 
 
 @pytest.mark.django_db
-def test_the_bulk_delete_action_deletes_nothing_for_the_procesleder(procesleder_client, seeded):
-    leaves = [seeded["baggrund"], seeded["kontakt"], seeded["phases"][0]]
-    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
-    url += "?" + urlencode([("id", page.pk) for page in leaves])
-
-    confirmation = procesleder_client.get(url)
-    assert confirmation.status_code == 200
-    assert "Du har ikke tilladelse til at slette disse sider" in text_of(confirmation, "main")
-    procesleder_client.post(url)
-
-    assert pages_exist(*leaves)
+def test_nobody_moves_the_home_page_to_the_trash(procesleder_client, admin_client, seeded):
+    url = reverse("wagtailadmin_pages:delete", args=[seeded["home"].pk])
+    for client in (procesleder_client, admin_client):
+        for method in (client.get, client.post):
+            answer = method(url, follow=True)
+            assert answer.redirect_chain and DENIED in answer.content.decode()
+    assert Client().get("/").status_code == 200
+    assert not TrashedPage.objects.exists()
 
 
 @pytest.mark.django_db
-def test_the_page_listing_and_the_page_header_offer_the_procesleder_no_delete(
+def test_the_page_listing_and_the_page_header_offer_the_procesleder_slet(
     procesleder_client, seeded
 ):
     listing = procesleder_client.get(reverse("wagtailadmin_explore", args=[seeded["home"].pk]))
     assert listing.status_code == 200
-    assert "Baggrund" in text_of(listing, "main")
-    assert delete_links(listing) == []
-
-    for page in (seeded["baggrund"], seeded["phases"][0], seeded["kontakt"]):
+    for page in (seeded["baggrund"], seeded["faser"], seeded["kontakt"]):
+        assert f"/admin/pages/{page.pk}/delete/" in " ".join(delete_links(listing))
         editor = procesleder_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-        assert editor.status_code == 200
-        assert delete_links(editor) == []
+        assert f"/admin/pages/{page.pk}/delete/" in " ".join(delete_links(editor))
+    # Not for the home page.
+    home = procesleder_client.get(reverse("wagtailadmin_pages:edit", args=[seeded["home"].pk]))
+    assert delete_links(home) == []
 
 
 @pytest.mark.django_db
-def test_a_superuser_is_offered_delete_and_deletes(admin_client, seeded):
+def test_a_superuser_moves_to_the_trash_too_and_deletes_for_good_from_there(admin_client, seeded):
     baggrund = seeded["baggrund"]
-    listing = admin_client.get(reverse("wagtailadmin_explore", args=[seeded["home"].pk]))
-    assert f"/admin/pages/{baggrund.pk}/delete/" in " ".join(delete_links(listing))
-    editor = admin_client.get(reverse("wagtailadmin_pages:edit", args=[baggrund.pk]))
-    assert f"/admin/pages/{baggrund.pk}/delete/" in " ".join(delete_links(editor))
-
     url = reverse("wagtailadmin_pages:delete", args=[baggrund.pk])
-    assert admin_client.get(url).status_code == 200
+    assert "papirkurven" in text_of(admin_client.get(url), "main")
     assert admin_client.post(url).status_code == 302
-
-    assert not pages_exist(baggrund)
+    assert pages_exist(baggrund)
     assert Client().get("/baggrund/").status_code == 404
+
+    entry = TrashedPage.objects.get(page=baggrund)
+    delete = reverse("trash:delete", args=[entry.pk])
+    assert "kan ikke gendannes bagefter" in text_of(admin_client.get(delete), "main")
+    answer = admin_client.post(delete, follow=True)
+    assert "er slettet for altid" in text_of(answer)
+    assert not pages_exist(baggrund)
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "backups",
     "editors",
     "accounts",
+    "trash",
     "findability",
     "home",
     "stories",
@@ -329,3 +330,6 @@ SIGNUP_RETENTION_DAYS = 30
 # seconds after the form page was rendered; the page cache renders the form page anew every
 # eighth of it, so whoever opens the form has at least 7 hours to send it.
 SIGNUP_FORM_TOKEN_MAX_AGE = 8 * 60 * 60
+# Pages deleted in the admin stay in the Papirkurv this many days before manage.py purge_trash
+# deletes them for good.
+TRASH_RETENTION_DAYS = 90

@@ -1,10 +1,10 @@
 """The procesleder's path in a real browser: log in, edit Baggrund, save a draft that visitors
-do not see but the preview panel shows, publish, and see the edit on the public page; and the
-menus that offer no deletion (tests/test_page_deletion.py has the rest); and the admin's
-security policy on the editor's other daily places.
+do not see but the preview panel shows, publish, and see the edit on the public page; delete a
+page (it goes to the Papirkurv) and restore it (tests/test_page_deletion.py and test_trash*.py
+have the rest); and the admin's security policy on the editor's other daily places.
 
 On the SQLite pass only: what the database keeps of these steps (the draft, the preview, the
-publication, the rights that leave out deletion) is checked on both passes without a browser
+publication, the trash and its rights) is checked on both passes without a browser
 (tests/test_editor.py, tests/test_security_headers.py, tests/test_page_deletion.py); what the
 browser adds (the admin's scripts, the preview panel, the menus) is the same on either."""
 
@@ -87,33 +87,54 @@ def test_the_editors_other_daily_places_block_nothing(chromium, served_site):
     context.close()
 
 
-def test_procesleder_is_offered_no_delete_in_the_listing_or_the_editor(chromium, served_site):
+def test_procesleder_deletes_a_page_and_restores_it_from_the_papirkurv(chromium, served_site):
     context = chromium.new_context(
         base_url=served_site["base_url"], viewport={"width": 1280, "height": 900}
     )
+    violations = watch_for_policy_violations(context)
     editor = context.new_page()
     log_in_as_procesleder(editor)
 
-    # The page listing's menu of a leaf page (the kind Wagtail would let them delete).
+    # The page editor's menus offer Slet beside Flyt.
     editor.goto("/admin/pages/")
-    editor.get_by_role("button", name="Flere muligheder for 'Baggrund'").click()
-    listing_menu = editor.locator("[data-w-dropdown-target='content']:visible")
-    expect(listing_menu).to_contain_text("Afpublicér")
-    expect(listing_menu).not_to_contain_text("Slet")
-
-    # The page editor's menus: the header's actions (moving stays) and the footer's.
     editor.get_by_role("link", name="Baggrund", exact=True).first.click()
     editor.get_by_role("navigation", name="Handlinger", exact=True).get_by_role("button").click()
     header_menu = editor.locator("header [data-w-dropdown-target='content']:visible")
     expect(header_menu).to_contain_text("Flyt")
-    expect(header_menu).not_to_contain_text("Slet")
+    expect(header_menu).to_contain_text("Slet")
     editor.keyboard.press("Escape")
     footer_menu = editor.locator("footer")
     expect(footer_menu.get_by_role("button", name="Udgiv", exact=True)).to_be_visible()
     editor.get_by_role("button", name="Flere handlinger").click()
     expect(footer_menu.get_by_role("button", name="Gem kladde")).to_be_visible()
-    expect(footer_menu).not_to_contain_text("Slet")
+    editor.keyboard.press("Escape")
+
+    # Slet in the page listing's menu, then the confirmation.
+    editor.goto("/admin/pages/")
+    editor.get_by_role("button", name="Flere muligheder for 'Kontakt'").click()
+    editor.locator("[data-w-dropdown-target='content']:visible").get_by_role(
+        "link", name="Slet"
+    ).click()
+    expect(editor.locator("main")).to_contain_text("gendanne den fra Papirkurven i 90 dage")
+    editor.get_by_role("button", name="Ja, læg den i papirkurven").click()
+    expect(editor.locator(".messages")).to_contain_text("'Kontakt' er lagt i papirkurven")
+    assert public_status(chromium, served_site, "/kontakt/") == 404
+
+    editor.get_by_role("link", name="Papirkurv").first.click()
+    expect(editor.locator("h1")).to_have_text("Papirkurv")
+    editor.get_by_role("button", name="Gendan Kontakt").click()
+    expect(editor.locator(".messages")).to_contain_text("'Kontakt' er gendannet")
+    expect(editor.locator("main")).to_contain_text("Papirkurven er tom")
+    assert public_status(chromium, served_site, "/kontakt/") == 200
+    assert violations == []
     context.close()
+
+
+def public_status(chromium, served_site, path: str) -> int:
+    context = chromium.new_context(base_url=served_site["base_url"])
+    status = context.new_page().goto(path).status
+    context.close()
+    return status
 
 
 def watch_for_policy_violations(context) -> list[str]:
