@@ -6,11 +6,13 @@ import unicodedata
 
 from django.db import models
 from django.utils.html import strip_tags
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from review.forms import ReviewedPageForm
 
 from .blocks import BodyBlock
 from .permissions import PagePermissionsMixin
@@ -26,7 +28,15 @@ def single_line(text: str) -> str:
 
 class SitePage(PagePermissionsMixin, Page):
     """What every page type of the site has, whatever its fields: only superusers delete it
-    (base/permissions.py), and its titles are one line, however they were typed or posted."""
+    (base/permissions.py), its titles are one line, however they were typed or posted, and it
+    has an owner and a review date (review/), chosen in the editor's tab Synlighed."""
+
+    base_form_class = ReviewedPageForm
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel(
+            [FieldPanel("owner"), FieldPanel("next_review")], heading="Ejer og gennemgang"
+        )
+    ]
 
     class Meta:
         abstract = True
