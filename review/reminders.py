@@ -81,7 +81,9 @@ def send_review_reminders(today=None) -> int:
             others = tuple(stand_ins()) if others is None else others
             recipients = others
         if not recipients:
-            logger.warning("Nobody has an e-mail address to remind of page %s", review.page_id)
+            # Said once per review date; the page stays in the report and on the dashboard.
+            if claim(review):
+                logger.warning("Nobody with an e-mail address to remind of page %s", review.page_id)
             continue
         by_recipients[recipients].append(review)
     sent = 0

@@ -161,6 +161,9 @@ def test_the_report_lists_overdue_and_soon_due_pages_not_later_ones(procesleder_
     headings = [th.get_text(" ", strip=True) for th in soup(response).select("thead th")]
     assert headings == ["Side", "Ejer", "Næste gennemgang", "Handling"]
     assert "Kontakt" not in text_of(response, "main")
+    forms = soup(response).select("tbody form")
+    assert forms[0]["action"] == reviewed_url(due_pages["baggrund"])
+    assert forms[0].select_one("[name=next]")["value"] == REPORT
     # In the admin's menu of reports.
     assert "Sider til gennemgang" in procesleder_client.get("/admin/").content.decode()
 
@@ -218,8 +221,12 @@ def test_the_export_is_danish_for_excel(procesleder_client, due_pages):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_shows_the_procesleders_due_pages(procesleder_client, due_pages, admin_user):
+def test_the_dashboard_shows_the_procesleders_due_pages(
+    procesleder_client, due_pages, admin_user, django_user_model
+):
     set_due(due_pages["phases"][0], days(-3), owner=admin_user)  # someone else's
+    former = django_user_model.objects.create_user("tidligere", is_active=False)
+    set_due(due_pages["phases"][1], days(-2), owner=former)  # an owner who has left
     panel = soup(procesleder_client.get("/admin/")).select_one("#pages-to-review-content")
     assert panel is not None
     titles = [a.get_text(strip=True) for a in panel.select("td.title a")]

@@ -140,3 +140,23 @@ def test_two_schedulers_at_the_same_moment_send_one_mail(seeded, owner, settings
         run.join(timeout=60)
     assert errors == []
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_without_procesleders_to_mail_the_superusers_are_reminded_or_it_is_logged_once(
+    seeded, procesleder, django_user_model, caplog
+):
+    set_due(seeded["baggrund"], days(-1), owner=procesleder)  # an owner without an address
+    with caplog.at_level(logging.WARNING, logger="review.reminders"):
+        remind()
+        remind()
+    assert mail.outbox == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Nobody with an e-mail address to remind of page {seeded['baggrund'].pk}"
+    ]
+
+    django_user_model.objects.create_superuser("admin", "admin@faxekommune.dk", "x")
+    set_due(seeded["faser"], days(-1))
+    remind()
+    [message] = mail.outbox
+    assert message.to == ["admin@faxekommune.dk"] and "Faser" in message.body

@@ -8,14 +8,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
+# Each in turn, each on its own: one that fails leaves the other to run.
+COMMANDS = ("publish_scheduled", "send_review_reminders")
+
 
 class Command(BaseCommand):
     help = (
-        "Run Wagtail's publish_scheduled at the start of every --interval seconds (default 60: "
-        "every whole minute, as the production timer does) until stopped (SIGTERM, SIGINT) or "
-        "until the process that started it ends. `make run` starts it beside gunicorn "
-        "(gunicorn.conf.py); production runs publish_scheduled from a systemd timer instead "
-        "(deploy/systemd/)."
+        "Run Wagtail's publish_scheduled, then send_review_reminders, at the start of every "
+        "--interval seconds (default 60: every whole minute, as the production timer does) until "
+        "stopped (SIGTERM, SIGINT) or until the process that started it ends. `make run` starts "
+        "it beside gunicorn (gunicorn.conf.py); production runs both from systemd timers "
+        "instead (deploy/systemd/). A reminder goes out once per review date, however often "
+        "its command runs."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +37,8 @@ class Command(BaseCommand):
         # gunicorn names itself: it may have died while we were starting.
         parent = parent or os.getppid()
         while not stop.is_set() and os.getppid() == parent:
-            self.publish_due_pages()
+            for command in COMMANDS:
+                self.run(command)
             # Wait for the next boundary in short steps: a parent that died without stopping
             # us (SIGKILL) leaves us to init, and we must not outlive it.
             next_run = (time.time() // interval + 1) * interval
@@ -43,9 +48,9 @@ class Command(BaseCommand):
                 if time.time() >= next_run:
                     break
 
-    def publish_due_pages(self):
+    def run(self, command):
         try:
-            call_command("publish_scheduled")
+            call_command(command)
         except Exception:
             # A database that is away for a moment must not end the loop: try again next time.
             self.stderr.write(traceback.format_exc())
