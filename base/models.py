@@ -6,13 +6,13 @@ import unicodedata
 
 from django.db import models
 from django.utils.html import strip_tags
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from review.forms import ReviewedPageForm
+from review.forms import ReviewedPageMixin
 
 from .blocks import BodyBlock
 from .permissions import PagePermissionsMixin
@@ -26,17 +26,10 @@ def single_line(text: str) -> str:
     return " ".join(spaced.split())
 
 
-class SitePage(PagePermissionsMixin, Page):
+class SitePage(PagePermissionsMixin, ReviewedPageMixin, Page):
     """What every page type of the site has, whatever its fields: only superusers delete it
     (base/permissions.py), its titles are one line, however they were typed or posted, and it
     has an owner and a review date (review/), chosen in the editor's tab Synlighed."""
-
-    base_form_class = ReviewedPageForm
-    promote_panels = Page.promote_panels + [
-        MultiFieldPanel(
-            [FieldPanel("owner"), FieldPanel("next_review")], heading="Ejer og gennemgang"
-        )
-    ]
 
     class Meta:
         abstract = True

@@ -10,14 +10,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Page
 
 from .models import PageReview, display_name, editors
 
-# A page created in the editor has no row to store its date against until the view has added
-# it to the tree: the date waits on the page object for the view's after_create_page hook.
-PENDING_DATE = "_review_date_to_store"
+# What the form was given, waiting on the page object for the revision to be saved.
+PENDING = "_owner_and_review_date_to_store"
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -66,27 +66,37 @@ class ReviewedPageForm(WagtailAdminPageForm):
         return due
 
     def save(self, commit=True):
+        """The owner and the date wait on the page until it is saved as a revision (by the
+        create and edit views, a draft or a publication: ReviewedPageMixin.save_revision): a
+        preview, which saves the form too, stores nothing."""
         page = super().save(commit=commit)
-        due = self.cleaned_data.get("next_review")
-        if not page.pk:
-            setattr(page, PENDING_DATE, due)
-            return page
-        # A published page's row is not saved by the form (its content goes into a revision):
-        # the owner is stored here, as Wagtail stores it nowhere else.
-        Page.objects.filter(pk=page.pk).exclude(owner_id=page.owner_id).update(owner=page.owner)
-        store_review_date(page, due)
+        setattr(page, PENDING, {"owner": page.owner, "due": self.cleaned_data.get("next_review")})
         return page
 
 
-def store_review_date(page, due) -> None:
-    if due is None:
-        PageReview.objects.filter(page_id=page.pk).delete()
-    else:
-        PageReview.objects.update_or_create(page_id=page.pk, defaults={"due": due})
+class ReviewedPageMixin:
+    """For every page type of the site (base.models.SitePage): the editor's "Ejer og
+    gennemgang" (tab Synlighed), stored with each revision the editor saves."""
 
+    base_form_class = ReviewedPageForm
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel(
+            [FieldPanel("owner"), FieldPanel("next_review")], heading="Ejer og gennemgang"
+        )
+    ]
 
-def store_pending_review_date(page) -> None:
-    """After the create view has added the page to the tree (review.wagtail_hooks)."""
-    due = getattr(page, PENDING_DATE, None)
-    if due is not None:
-        store_review_date(page, due)
+    def save_revision(self, *args, **kwargs):
+        revision = super().save_revision(*args, **kwargs)
+        if (pending := self.__dict__.pop(PENDING, None)) is not None:
+            # A published page's row is not saved by the editor (its content goes into the
+            # revision): the owner is stored here, as Wagtail stores it nowhere else.
+            Page.objects.filter(pk=self.pk).exclude(owner=pending["owner"]).update(
+                owner=pending["owner"]
+            )
+            if pending["due"] is None:
+                PageReview.objects.filter(page_id=self.pk).delete()
+            else:
+                PageReview.objects.update_or_create(
+                    page_id=self.pk, defaults={"due": pending["due"]}
+                )
+        return revision

@@ -11,7 +11,6 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from . import urls
-from .forms import store_pending_review_date
 from .models import REVIEWED
 from .panels import PagesToReviewPanel
 
@@ -57,11 +56,6 @@ def reviewed_button(page, user, view_name, next_url=None):
                 "data-w-action-url-value": reverse("review:reviewed", args=[page.pk]),
             },
         )
-
-
-@hooks.register("after_create_page")
-def store_review_date_of_new_page(request, page):
-    store_pending_review_date(page)
 
 
 @hooks.register("register_log_actions")

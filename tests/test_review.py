@@ -97,6 +97,20 @@ def test_the_procesleder_chooses_owner_and_date_in_the_editor(
 
 
 @pytest.mark.django_db
+def test_a_preview_stores_neither_owner_nor_date(procesleder_client, procesleder, seeded):
+    baggrund = seeded["baggrund"]
+    before = due(baggrund)
+    data = page_edit_data(
+        procesleder_client, baggrund, next_review=f"{days(60):%d.%m.%Y}", owner=procesleder.pk
+    )
+    preview = f"/admin/pages/{baggrund.pk}/edit/preview/"
+    assert procesleder_client.post(preview, data).json() == {"is_valid": True, "is_available": True}
+    assert "Hvad satte det i gang?" in text_of(procesleder_client.get(preview))
+    assert due(baggrund) == before
+    assert Page.objects.get(pk=baggrund.pk).owner is None
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "field, value, message",
     [
@@ -230,7 +244,7 @@ def test_the_dashboard_shows_the_procesleders_due_pages(
     panel = soup(procesleder_client.get("/admin/")).select_one("#pages-to-review-content")
     assert panel is not None
     titles = [a.get_text(strip=True) for a in panel.select("td.title a")]
-    assert titles == ["Baggrund", "Faser"]
+    assert titles == ["Baggrund", "Det ny Faxe", "Faser"]
     assert (
         panel.select_one("td.title a")["href"] == f"/admin/pages/{due_pages['baggrund'].pk}/edit/"
     )
