@@ -1,9 +1,9 @@
 """The page editor's "Ejer og gennemgang": who owns the page and when it is next read through.
 
 Both belong to the page as a whole, not to a revision (Wagtail keeps a page's owner when it
-publishes a revision, and review/models.py keeps the date apart), so they are stored as the
-form is saved, a draft as well as a publication. Every page type of the site uses this form
-(base.models.SitePage)."""
+publishes a revision, and review/models.py keeps the date apart), so they are stored when the
+editor saves the page, a draft as well as a publication, and not when it previews it. Every page
+type of the site has them (ReviewedPageMixin, in base.models.SitePage)."""
 
 from django import forms
 from django.contrib.auth import get_user_model
