@@ -125,7 +125,8 @@ errorlog = "-"
 # whose expiry has, only when its publish_scheduled command runs. Production runs it once per
 # site from a systemd timer (deploy/systemd/), not once per app server. `make run` has no timer,
 # so it sets PUBLISH_SCHEDULED_EVERY=60 and the master starts a process that runs the command at
-# every whole minute (manage.py publish_scheduled_loop), and stops it when gunicorn stops. The
+# every whole minute (manage.py publish_scheduled_loop, which sends the review reminders that
+# have fallen due too: once per date), and stops it when gunicorn stops. The
 # process ends by itself too when the master dies without stopping it, and Ctrl-C reaches it
 # directly (it is in gunicorn's process group).
 _scheduler = {}

@@ -12,6 +12,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from review.forms import ReviewedPageMixin
+
 from .blocks import BodyBlock
 from .permissions import PagePermissionsMixin
 
@@ -24,9 +26,10 @@ def single_line(text: str) -> str:
     return " ".join(spaced.split())
 
 
-class SitePage(PagePermissionsMixin, Page):
+class SitePage(PagePermissionsMixin, ReviewedPageMixin, Page):
     """What every page type of the site has, whatever its fields: only superusers delete it
-    (base/permissions.py), and its titles are one line, however they were typed or posted."""
+    (base/permissions.py), its titles are one line, however they were typed or posted, and it
+    has an owner and a review date (review/), chosen in the editor's tab Synlighed."""
 
     class Meta:
         abstract = True

@@ -1,7 +1,8 @@
 """The production files in deploy/ do what the README says: the systemd timers' services and the
-cron lines publish due pages and empty the Papirkurv of pages older than 90 days, and nginx with
-deploy/nginx/faxeif.conf keeps slow clients away from gunicorn's sync workers. Each runs here as
-written, with only its site-specific paths and ports replaced."""
+cron lines publish due pages, send review reminders and empty the Papirkurv of pages older
+than 90 days, and nginx with deploy/nginx/faxeif.conf keeps slow clients away from
+gunicorn's sync workers. Each runs here as written, with only its site-specific paths and
+ports replaced."""
 
 import os
 import shlex
@@ -37,6 +38,9 @@ CRON = BASE_DIR / "deploy" / "cron" / "faxeif-publish-scheduled"
 PURGE_SERVICE = SYSTEMD / "faxeif-purge-trash.service"
 PURGE_TIMER = SYSTEMD / "faxeif-purge-trash.timer"
 PURGE_CRON = BASE_DIR / "deploy" / "cron" / "faxeif-purge-trash"
+REMINDER_SERVICE = SYSTEMD / "faxeif-review-reminders.service"
+REMINDER_TIMER = SYSTEMD / "faxeif-review-reminders.timer"
+REMINDER_CRON = BASE_DIR / "deploy" / "cron" / "faxeif-review-reminders"
 NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "faxeif.conf"
 # Where the deploy files expect the site; the tests put the repository there.
 DEPLOY_DIR = "/srv/faxeif"
@@ -104,17 +108,17 @@ def production_environment(site) -> dict:
     }
 
 
-def test_the_systemd_service_publishes_a_due_page(site):
-    service = unit(SERVICE)
-    due_page(site, "Forfalden side")
-
-    # The environment file's settings, then the unit's own Environment= lines.
-    env = {"PATH": os.environ["PATH"], **production_environment(site)}
+def run_service(service_file: Path, site, **environment) -> subprocess.CompletedProcess:
+    """The service's ExecStart, as systemd runs it: in its working directory, with the
+    environment file's settings (and `environment`), then the unit's own Environment= lines."""
+    service = unit(service_file)
+    env = {"PATH": os.environ["PATH"], **production_environment(site), **environment}
     for assignments in service["Service.Environment"]:
         env.update(assignment.split("=", 1) for assignment in shlex.split(assignments))
+    assert env["DJANGO_SETTINGS_MODULE"] == "faxeif.settings.production"
     [exec_start] = service["Service.ExecStart"]
     [working_directory] = service["Service.WorkingDirectory"]
-    run = subprocess.run(
+    return subprocess.run(
         [here(arg) for arg in shlex.split(exec_start)],
         cwd=here(working_directory),
         env=env,
@@ -122,20 +126,17 @@ def test_the_systemd_service_publishes_a_due_page(site):
         text=True,
         timeout=120,
     )
-    assert run.returncode == 0, run.stderr
-    assert env["DJANGO_SETTINGS_MODULE"] == "faxeif.settings.production"
-    assert is_live(site, "Forfalden side")
 
 
-def test_the_cron_line_publishes_a_due_page(site, tmp_path):
-    [line] = [line for line in CRON.read_text().splitlines() if line and line[0] != "#"]
-    *every_minute, user, command = line.split(None, 6)
-    assert every_minute == ["*"] * 5 and user == "faxeif"
-    due_page(site, "Forfalden side til cron")
-
+def run_cron_line(cron_file: Path, site, tmp_path, **environment) -> subprocess.CompletedProcess:
+    """The cron line's command as cron runs it, with the site's environment file; the line's
+    schedule."""
+    [line] = [line for line in cron_file.read_text().splitlines() if line and line[0] != "#"]
+    *schedule, user, command = line.split(None, 6)
+    assert user == "faxeif"
     environment_file = tmp_path / "faxeif.env"
     environment_file.write_text(
-        "".join(f"{k}={v}\n" for k, v in production_environment(site).items())
+        "".join(f"{k}={v}\n" for k, v in {**production_environment(site), **environment}.items())
     )
     command = here(command).replace("/etc/faxeif/faxeif.env", str(environment_file))
     command = command.replace("/run/lock/", f"{tmp_path}/")
@@ -144,23 +145,83 @@ def test_the_cron_line_publishes_a_due_page(site, tmp_path):
     run = subprocess.run(
         ["/bin/sh", "-c", command], env=cron_env, capture_output=True, text=True, timeout=120
     )
+    run.schedule = schedule
+    return run
+
+
+def test_the_systemd_service_publishes_a_due_page(site):
+    due_page(site, "Forfalden side")
+    run = run_service(SERVICE, site)
+    assert run.returncode == 0, run.stderr
+    assert is_live(site, "Forfalden side")
+
+
+def test_the_cron_line_publishes_a_due_page(site, tmp_path):
+    due_page(site, "Forfalden side til cron")
+    run = run_cron_line(CRON, site, tmp_path)
+    assert run.schedule == ["*"] * 5
     assert run.returncode == 0, run.stderr
     assert is_live(site, "Forfalden side til cron")
 
 
-def test_the_timer_starts_the_service_every_minute_and_systemd_accepts_both(tmp_path):
+DUE_FOR_REVIEW = """
+import datetime
+from django.contrib.auth.models import User
+from django.utils import timezone
+from wagtail.models import Page
+from review.models import PageReview
+owner, _ = User.objects.get_or_create(username="ejer", email="ejer@faxekommune.dk")
+Page.objects.filter(slug="{slug}").update(owner=owner)
+PageReview.objects.filter(page__slug="{slug}").update(
+    due=timezone.localdate() - datetime.timedelta(days=1), reminded_for=None)
+print(Page.objects.get(slug="{slug}").pk)
+"""
+# The mail as the site would send it, written to the command's output instead.
+MAIL_TO_OUTPUT = {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+def due_for_review(site, slug: str) -> str:
+    """The page `slug` due for review since yesterday; the address its reminder links to."""
+    page_id = shell_result(site["env"], DUE_FOR_REVIEW.format(slug=slug))
+    return f"Rediger siden: https://faxeifaellesskab.dk/admin/pages/{page_id}/edit/"
+
+
+def test_the_review_reminder_service_mails_the_owner_once(site):
+    link = due_for_review(site, "baggrund")
+    first = run_service(REMINDER_SERVICE, site, **MAIL_TO_OUTPUT)
+    assert first.returncode == 0, first.stderr
+    assert "To: ejer@faxekommune.dk" in first.stdout and link in first.stdout
+    again = run_service(REMINDER_SERVICE, site, **MAIL_TO_OUTPUT)
+    assert (again.returncode, again.stdout) == (0, "")
+
+
+def test_the_review_reminder_cron_line_mails_the_owner_every_morning(site, tmp_path):
+    link = due_for_review(site, "faser")
+    run = run_cron_line(REMINDER_CRON, site, tmp_path, **MAIL_TO_OUTPUT)
+    assert run.schedule == ["0", "7", "*", "*", "*"]
+    assert run.returncode == 0, run.stderr
+    assert link in run.stdout
+
+
+def test_the_timers_start_their_services_and_systemd_accepts_them(tmp_path):
     timer = unit(TIMER)
     assert timer["Timer.OnCalendar"] == ["*-*-* *:*:00"]
     assert timer["Timer.AccuracySec"] == ["1s"]
     assert timer.get("Timer.Unit", [SERVICE.name]) == [SERVICE.name]
     assert unit(SERVICE)["Service.Type"] == ["oneshot"]
+    reminders = unit(REMINDER_TIMER)
+    assert reminders["Timer.OnCalendar"] == ["*-*-* 07:00:00"]
+    assert reminders["Timer.Persistent"] == ["true"]
+    assert reminders.get("Timer.Unit", [REMINDER_SERVICE.name]) == [REMINDER_SERVICE.name]
+    assert unit(REMINDER_SERVICE)["Service.Type"] == ["oneshot"]
 
     analyze = shutil.which("systemd-analyze")
     require(analyze is not None, "systemd-analyze (Debian: systemd)")
-    for path in (SERVICE, TIMER):
+    units = (SERVICE, TIMER, REMINDER_SERVICE, REMINDER_TIMER)
+    for path in units:
         (tmp_path / path.name).write_text(here(path.read_text()))
     verify = subprocess.run(
-        [analyze, "verify", *(str(tmp_path / path.name) for path in (SERVICE, TIMER))],
+        [analyze, "verify", *(str(tmp_path / path.name) for path in units)],
         capture_output=True,
         text=True,
     )

@@ -54,6 +54,7 @@ def make_run(tmp_path_factory):
                 "process": process,
                 "base_url": base_url,
                 "env": {**env, "DJANGO_SETTINGS_MODULE": "faxeif.settings.dev"},
+                "log": tmp / "make-run.log",
             }
         finally:
             if process.poll() is None:
@@ -178,6 +179,34 @@ def test_make_run_publishes_and_expires_scheduled_pages_and_the_cache_follows(ma
     assert gone.headers.get("X-Cache") != "HIT"
     after = http(other_url)
     assert after.status == 200 and link not in after.text
+
+
+DUE_FOR_REVIEW = """
+import datetime
+from django.contrib.auth.models import User
+from django.utils import timezone
+from wagtail.models import Page
+from review.models import PageReview
+owner = User.objects.create_user("ejer", email="ejer@faxekommune.dk", first_name="Ejer")
+Page.objects.filter(slug="baggrund").update(owner=owner)
+PageReview.objects.filter(page__slug="baggrund").update(
+    due=timezone.localdate() - datetime.timedelta(days=1), reminded_for=None)
+print(Page.objects.get(slug="baggrund").pk)
+"""
+
+
+def test_make_run_reminds_the_owner_of_a_page_due_for_review_once(make_run):
+    """The scheduler beside gunicorn sends review reminders too (make run prints e-mails to its
+    output): one, however many times it runs after that."""
+    page_id = manage(make_run["env"], "shell", "-c", DUE_FOR_REVIEW).splitlines()[-1]
+    reminder = f"Rediger siden: {make_run['base_url']}/admin/pages/{page_id}/edit/"
+    deadline = time.time() + SCHEDULER_INTERVAL + SCHEDULER_LATE
+    while reminder not in make_run["log"].read_text() and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(3 * SCHEDULER_INTERVAL)  # and the scheduler runs on
+    log = make_run["log"].read_text()
+    assert log.count(reminder) == 1
+    assert "Hej Ejer" in log
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])

@@ -4,6 +4,7 @@ content types named pages.*, the activity link a link to any page), with content
 forward, has every page, revision, image, sign-up, redirect, setting and permission, and serves
 its stories. On SQLite and PostgreSQL."""
 
+import datetime
 import json
 
 from tests.support.databases import seeded_site
@@ -49,6 +50,7 @@ with connection.cursor() as cursor:
 """
 
 CONTENT_TYPES = """
+import datetime
 import json
 from django.contrib.contenttypes.models import ContentType
 from django.db.migrations.recorder import MigrationRecorder
@@ -61,6 +63,7 @@ print(json.dumps({
 """
 
 SNAPSHOT = """
+import datetime
 import json
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -140,3 +143,46 @@ def test_a_site_from_before_the_app_moves_keeps_everything_and_serves_it(tmp_pat
     assert ["/forside/", "publish_page"] in expected["Procesleder's page rights"]
     assert expected["activity page shows the story"]
     assert after["other story's activity"] is None  # the link to a content page was dropped
+
+
+BEFORE_REVIEW_DATES = """
+import datetime, json
+from django.utils import timezone
+from wagtail.models import Page
+def published(slug, days_ago):
+    moment = timezone.now() - datetime.timedelta(days=days_ago)
+    Page.objects.filter(slug=slug).update(last_published_at=moment)
+    return str(timezone.localdate(moment))
+print(json.dumps({
+    "baggrund": published("baggrund", 500),  # over a year ago
+    "faser": published("faser", 30),
+}))
+Page.objects.filter(slug="kontakt").update(live=False)
+"""
+REVIEW_DATES = """
+import datetime
+import json
+from review.models import PageReview
+print(json.dumps({r.page.slug: str(r.due) for r in PageReview.objects.select_related("page")}))
+"""
+
+
+def test_published_pages_get_a_review_date_a_year_after_their_last_publication(tmp_path):
+    """The data migration on a site that had no review dates: each published page is due 12
+    months after it was last published, overdue at once if that was more than a year ago;
+    an unpublished page gets its date when it is published."""
+    with seeded_site(tmp_path) as env:
+        manage(env, "migrate", "review", "0001", "--noinput")  # before the dates
+        published = json.loads(shell_lines(env, BEFORE_REVIEW_DATES)[-1])
+        manage(env, "migrate", "--noinput")
+        dates = json.loads(shell_lines(env, REVIEW_DATES)[-1])
+
+    def a_year_after(day: str) -> str:
+        year, month, date = day.split("-")
+        return f"{int(year) + 1}-{month}-{'28' if (month, date) == ('02', '29') else date}"
+
+    assert dates["baggrund"] == a_year_after(published["baggrund"])
+    assert dates["baggrund"] < str(datetime.date.today())  # overdue
+    assert dates["faser"] == a_year_after(published["faser"])
+    assert "kontakt" not in dates
+    assert {"forside", "det-ny-faxe"} <= dates.keys()

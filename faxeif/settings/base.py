@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "pages",
     "contacts",
     "base",
+    "review",
     "uploads",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -324,6 +325,11 @@ LOGGING = {
 
 # E-mail (sign-up confirmations). The backend is chosen per environment: EMAIL_BACKEND.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@faxeifaellesskab.dk")
+# Every published page is read through again this many months after it was first published or
+# last marked as reviewed (review/); the report and the dashboard show what falls due within
+# PAGE_REVIEW_SOON_DAYS.
+PAGE_REVIEW_MONTHS = 12
+PAGE_REVIEW_SOON_DAYS = 30
 # Sign-ups are deleted this many days after their activity has ended (manage.py purge_signups).
 SIGNUP_RETENTION_DAYS = 30
 # A sign-up form's token (activities/forms.py, in place of a CSRF cookie) is valid this many
