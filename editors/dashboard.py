@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.ui.components import Component
 
 from activities.models import ActivityIndexPage, ActivityPage
@@ -34,6 +35,8 @@ def shortcuts_for(user) -> list[Shortcut]:
         shortcuts.append(Shortcut("Opret en aktivitet", url, "date"))
     if user.has_perm(f"{SignUp._meta.app_label}.view_signup"):
         shortcuts.append(Shortcut("Se tilmeldinger", reverse("tilmeldinger:index"), "group"))
+    if user_has_any_page_permission(user):
+        shortcuts.append(Shortcut("Sider til gennemgang", reverse("review:report"), "time"))
     shortcuts.append(Shortcut("Vejledning", reverse("editors_guide"), "help"))
     return shortcuts
 

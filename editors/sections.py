@@ -91,4 +91,6 @@ SECTIONS = (
     Section("planlaeg", "Planlæg en udgivelse"),
     Section("tidligere-version", "Gå tilbage til en tidligere version"),
     Section("omdirigering", "Tilføj en omdirigering"),
+    Section("papirkurv", "Slet en side, og få den tilbage"),
+    Section("gennemgang", "Hold siderne opdateret"),
 )

@@ -82,6 +82,7 @@ def test_the_dashboard_opens_with_the_procesleders_shortcuts(procesleder_client,
         "Skriv en fortælling",
         "Opret en aktivitet",
         "Se tilmeldinger",
+        "Sider til gennemgang",
         "Vejledning",
     ]
     story_form = procesleder_client.get(links["Skriv en fortælling"])
@@ -89,6 +90,7 @@ def test_the_dashboard_opens_with_the_procesleders_shortcuts(procesleder_client,
     activity_form = procesleder_client.get(links["Opret en aktivitet"])
     assert text_of(activity_form, "title").startswith("Ny: Aktivitet")
     assert procesleder_client.get(links["Se tilmeldinger"]).status_code == 200
+    assert procesleder_client.get(links["Sider til gennemgang"]).status_code == 200
     assert links["Vejledning"] == GUIDE
 
 
@@ -107,7 +109,10 @@ def test_an_editor_who_may_not_add_stories_gets_no_shortcut_to_it(
     user.groups.add(group)
     client.force_login(user)
     panel = soup(client.get("/admin/")).select_one("section[aria-labelledby=shortcuts-heading]")
-    assert [a.get_text(strip=True) for a in panel.select("a")] == ["Vejledning"]
+    assert [a.get_text(strip=True) for a in panel.select("a")] == [
+        "Sider til gennemgang",
+        "Vejledning",
+    ]
 
 
 def footer_buttons(response) -> list[str]:
