@@ -91,6 +91,28 @@ SECTIONS = (
     Section("planlaeg", "Planlæg en udgivelse"),
     Section("tidligere-version", "Gå tilbage til en tidligere version"),
     Section("omdirigering", "Tilføj en omdirigering"),
-    Section("papirkurv", "Slet en side, og få den tilbage"),
-    Section("gennemgang", "Hold siderne opdateret"),
+    Section(
+        "papirkurv",
+        "Slet en side, og få den tilbage",
+        (
+            Picture(
+                "papirkurv.webp",
+                "Papirkurven med en slettet side, hvem der slettede den, hvornår den slettes "
+                "for altid, og knappen Gendan.",
+                "Papirkurven: Gendan lægger siden tilbage på sin gamle adresse.",
+            ),
+        ),
+    ),
+    Section(
+        "gennemgang",
+        "Hold siderne opdateret",
+        (
+            Picture(
+                "gennemgang.webp",
+                "Rapporten Sider til gennemgang med siden Baggrund, dens ejer, datoen og knappen "
+                "Marker som gennemgået.",
+                "Sider til gennemgang: ét klik flytter datoen et år frem.",
+            ),
+        ),
+    ),
 )

@@ -60,6 +60,25 @@ def prepare() -> None:
         ("Jonas Berg", "Center for Dagtilbud", SignUp.Status.CONFIRMED),
         ("Aisha Khan", "Faxe Skole", SignUp.Status.WAITING),
     ]
+    # A page in the Papirkurv, deleted by the procesleder.
+    from pages.models import ContentPage
+    from trash.operations import move_to_trash
+
+    home = ActivityIndexPage.objects.get().get_parent()
+    old_page = home.add_child(
+        instance=ContentPage(title="Kulturdag 2019", slug="kulturdag-2019", show_in_menus=False)
+    )
+    old_page.save_revision().publish()
+    move_to_trash(old_page, user=user)
+    # Baggrund due for review three days ago, owned by the procesleder.
+    from wagtail.models import Page
+
+    from review.models import PageReview
+
+    baggrund = Page.objects.get(slug="baggrund")
+    Page.objects.filter(pk=baggrund.pk).update(owner=user)
+    due = timezone.localdate() - datetime.timedelta(days=3)
+    PageReview.objects.update_or_create(page=baggrund, defaults={"due": due})
     for name, workplace, status in people:
         email = name.split()[0].lower() + "@faxe.dk"
         SignUp.objects.create(
@@ -99,6 +118,12 @@ def photograph(base_url: str) -> None:
 
         page.goto("/admin/tilmeldinger/")
         save(page.screenshot(), "tilmeldinger.webp")
+
+        page.goto("/admin/papirkurv/")
+        save(page.screenshot(), "papirkurv.webp")
+
+        page.goto("/admin/review/")
+        save(page.screenshot(), "gennemgang.webp")
         browser.close()
 
 
