@@ -43,7 +43,7 @@ def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(client, p
     for _ in range(4):
         response = log_in(client, password="forkert-adgangskode")
         assert response.status_code == 200
-        assert "og adgangskode matcher ikke. Prøv venligst igen." in response.text
+        assert "og din adgangskode passer ikke sammen. Prøv igen." in response.text
     fifth = log_in(client, password="forkert-adgangskode")
     assert fifth.status_code == 429
     assert LOCKED in fifth.text and "15 minutter" in fifth.text
