@@ -8,7 +8,7 @@ import datetime
 import json
 
 from tests.support.databases import seeded_site
-from tests.support.processes import manage, shell_lines
+from tests.support.processes import BASE_DIR, manage, shell_lines
 
 CONTENT = """
 import datetime
@@ -125,7 +125,8 @@ def test_a_site_from_before_the_app_moves_keeps_everything_and_serves_it(tmp_pat
         assert json.loads(content_types) == {
             "content types": ["stories"],
             "settings content type": "base",
-            "stories migrations": 3,
+            # Every one of them applied, those that came after the move too.
+            "stories migrations": len(list((BASE_DIR / "stories" / "migrations").glob("0*.py"))),
         }
 
     assert after == expected
