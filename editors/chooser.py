@@ -12,9 +12,7 @@ class BrowseFromHomeView(BrowseView):
     def get(self, request, parent_page_id=None):
         # Only where Wagtail would start at the root: no page given, any page type wanted.
         if parent_page_id is None and not request.GET.get("page_type"):
-            site = (
-                Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
-            )
+            site = Site.find_for_request(request)  # falls back to the default site itself
             if site is not None:
                 parent_page_id = site.root_page_id
         return super().get(request, parent_page_id)

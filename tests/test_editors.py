@@ -5,6 +5,7 @@ site uses, and login fields that say what they are."""
 
 import json
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -200,9 +201,7 @@ def test_only_the_procesleder_group_is_offered(seeded):
 
 @pytest.mark.django_db
 def test_a_default_group_someone_was_put_in_is_kept(seeded, django_user_model):
-    migration = __import__(
-        "accounts.migrations.0002_remove_wagtails_default_groups", fromlist=["x"]
-    )
+    migration = import_module("accounts.migrations.0002_remove_wagtails_default_groups")
     kept, gone = Group.objects.create(name="Editors"), Group.objects.create(name="Moderators")
     django_user_model.objects.create_user("gammel-redaktoer").groups.add(kept)
     migration.remove_unused_default_groups(apps, None)
