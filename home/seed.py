@@ -205,7 +205,9 @@ def build_site() -> bool:
         return False
 
     office = Office.objects.create(**OFFICE)
+    office.save_revision().publish()  # live, with a first revision to return to
     process_leader = ContactPerson.objects.create(office=office, **PROCESS_LEADER)
+    process_leader.save_revision().publish()
 
     for field, value in HOME.items():
         setattr(home, field, value)
