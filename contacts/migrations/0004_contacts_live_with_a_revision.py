@@ -46,16 +46,19 @@ def publish_existing(apps, schema_editor):
             )
             row.latest_revision = row.live_revision = revision
             row.save()
-            ModelLogEntry.objects.create(
-                content_type=kind,
-                object_id=str(row.pk),
-                label=label(row),
-                action="wagtail.publish",
-                timestamp=now,
-                uuid=uuid.uuid4(),
-                revision=revision,
-                content_changed=True,
-            )
+            # As the admin logs them: the revision (which the history offers to return to),
+            # then its publication (the live version).
+            for action in ("wagtail.edit", "wagtail.publish"):
+                ModelLogEntry.objects.create(
+                    content_type=kind,
+                    object_id=str(row.pk),
+                    label=label(row),
+                    action=action,
+                    timestamp=now,
+                    uuid=uuid.uuid4(),
+                    revision=revision,
+                    content_changed=True,
+                )
 
 
 def remove_revisions(apps, schema_editor):
