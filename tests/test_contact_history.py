@@ -184,6 +184,40 @@ def test_a_new_person_scheduled_for_later_stays_off_the_site_until_then(
     assert "Karen Holm" in seen("/") and "Karen Holm" in text_of(Client().get("/kontakt/"))
 
 
+@pytest.mark.django_db
+def test_a_scheduled_change_locks_the_contact_until_the_schedule_is_cancelled(
+    procesleder_client, person
+):
+    go_live = timezone.now() + datetime.timedelta(hours=2)
+    edit = f"{PERSON_URL}/edit/{person.pk}/"
+    procesleder_client.post(
+        edit, publish(person_data(person, phone=NEW_PHONE, go_live_at=danish(go_live)))
+    )
+    scheduled = person.revisions.get(approved_go_live_at__isnull=False)
+    refused = procesleder_client.post(edit, person_data(person, phone="56 20 30 02"))
+    assert "låst" in text_of(refused, ".messages")
+    assert person.revisions.count() == 2  # the first version and the scheduled one
+    cancel = f"{PERSON_URL}/history/{person.pk}/revisions/{scheduled.pk}/unschedule/"
+    assert procesleder_client.post(cancel).status_code == 302
+    procesleder_client.post(edit, publish(person_data(person, phone="56 20 30 02")))
+    assert shown_everywhere("56 20 30 02") and shown_nowhere(NEW_PHONE)
+
+
+@pytest.mark.django_db
+def test_an_expiry_time_takes_the_person_off_the_site_when_it_comes(
+    procesleder_client, person, clock
+):
+    expiry = (timezone.now() + datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
+    procesleder_client.post(
+        f"{PERSON_URL}/edit/{person.pk}/", publish(person_data(person, expire_at=danish(expiry)))
+    )
+    call_command("publish_scheduled")
+    assert shown_everywhere(OLD_PHONE)
+    clock(expiry + datetime.timedelta(seconds=1))
+    call_command("publish_scheduled")
+    assert shown_nowhere(OLD_PHONE) and "Thomas Børager" not in seen("/")
+
+
 # History: reverting and unpublishing
 
 

@@ -123,6 +123,25 @@ def test_an_office_with_people_cannot_be_deleted_and_says_so_in_danish(procesled
     response = procesleder_client.post(url, follow=True)
     assert response.status_code in (200, 403)
     assert Office.objects.filter(pk=person.office_id).exists()
+    # Nor from the listing's bulk action.
+    bulk = f"/admin/bulk/contacts/office/delete/?id={person.office_id}"
+    assert "forhindrer, at den kan slettes" in text_of(procesleder_client.get(bulk), "main")
+    assert procesleder_client.post(bulk, follow=True).status_code in (200, 403)
+    assert Office.objects.filter(pk=person.office_id).exists()
+
+
+@pytest.mark.django_db
+def test_the_procesleder_deletes_a_contact_person(procesleder_client, person):
+    url = f"{PERSON_URL}/delete/{person.pk}/"
+    assert procesleder_client.get(url).status_code == 200
+    assert procesleder_client.post(url).status_code == 302
+    assert not ContactPerson.objects.exists()
+    assert "Thomas Børager" not in text_of(Client().get("/"), "footer")
+    # ...and then the office, which nobody belongs to any more.
+    url = f"{OFFICE_URL}/delete/{person.office_id}/"
+    assert procesleder_client.post(url).status_code == 302
+    assert not Office.objects.exists()
+    assert "Frederiksgade 9" not in text_of(Client().get("/"), "footer")
 
 
 @pytest.mark.django_db

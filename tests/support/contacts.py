@@ -46,8 +46,11 @@ def publish(data: dict) -> dict:
 
 
 def seen(url: str) -> str:
-    """What an anonymous visitor sees of the contacts at this address (through the cache)."""
-    return text_of(Client().get(url), PLACES[url])
+    """What an anonymous visitor sees of the contacts at this address (through the cache):
+    nothing when the page shows no contact there (a card of nobody published is left out)."""
+    response = Client().get(url)
+    assert response.status_code == 200
+    return text_of(response, PLACES[url]) if soup(response).select_one(PLACES[url]) else ""
 
 
 def shown_everywhere(phone: str) -> bool:
