@@ -223,7 +223,7 @@ class SignUpForm(forms.ModelForm):
             "activity": activity,
             "url": request.build_absolute_uri(activity.get_url(request)),
             "calendar_url": request.build_absolute_uri(activity.calendar_url(request)),
-            "contacts": ContactPerson.objects.filter(show_in_footer=True),
+            "contacts": ContactPerson.objects.live().filter(show_in_footer=True),
             "retention_days": settings.SIGNUP_RETENTION_DAYS,
         }
         waiting = signup.status == SignUp.Status.WAITING

@@ -142,7 +142,13 @@ class ContactCardBlock(SectionHeadingMixin, blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         depends_on(*self.child_blocks["person"].model_class.CACHE_DEPENDENCIES)
-        return super().get_context(value, parent_context)
+        context = super().get_context(value, parent_context)
+        # Only what is published: a person who is a draft (or unpublished, or deleted) leaves
+        # no card, and an office that is not published leaves no address.
+        person = value["person"]
+        context["person"] = person if person is not None and person.live else None
+        context["office"] = context["person"] and person.public_office
+        return context
 
     heading = blocks.CharBlock(label="Overskrift", default="Kontakt", max_length=200)
     person = ContactPersonChooserBlock("contacts.ContactPerson", label="Kontaktperson")
@@ -153,7 +159,7 @@ class ContactCardBlock(SectionHeadingMixin, blocks.StructBlock):
     )
 
     def get_preview_value(self):
-        people = self.child_blocks["person"].model_class.objects
+        people = self.child_blocks["person"].model_class.objects.live()
         person = people.select_related("office").first()
         return self.to_python({"heading": "Kontakt", "person": person and person.pk})
 

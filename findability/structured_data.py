@@ -5,9 +5,10 @@ people, from the contact snippets), the breadcrumbs, and what a page says of its
 import json
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.safestring import mark_safe
 
-from contacts.models import CONTACT_DEPENDENCIES, Office, tel_href
+from contacts.models import CONTACT_DEPENDENCIES, ContactPerson, Office, tel_href
 from pagecache.cache import cached_data
 
 PARENT_ORGANISATION = {
@@ -49,11 +50,16 @@ def organisation_contacts() -> dict:
     kept in the cache until a contact changes."""
 
     def compute():
-        offices = list(Office.objects.prefetch_related("people"))
+        # The published offices and people only, as the pages show them.
+        offices = list(
+            Office.objects.live().prefetch_related(
+                Prefetch("people", ContactPerson.objects.live(), to_attr="public_people")
+            )
+        )
         return {
             "address": [office_address(office) for office in offices],
             "contactPoint": [
-                contact_point(person) for office in offices for person in office.people.all()
+                contact_point(person) for office in offices for person in office.public_people
             ],
         }
 

@@ -205,7 +205,10 @@ def build_site() -> bool:
         return False
 
     office = Office.objects.create(**OFFICE)
+    # Live, with a first revision that the history offers to return to.
+    office.save_revision(log_action="wagtail.create").publish()
     process_leader = ContactPerson.objects.create(office=office, **PROCESS_LEADER)
+    process_leader.save_revision(log_action="wagtail.create").publish()
 
     for field, value in HOME.items():
         setattr(home, field, value)

@@ -1,5 +1,6 @@
 """What renews which dependency keys of the page cache (pagecache/cache.py): publishing,
-unpublishing, moving and deleting pages, and saving snippets, images, sites, settings and view
+unpublishing, moving and deleting pages; saving snippets (for snippets with drafts: publishing,
+unpublishing and deleting them, not saving a draft), images, sites, settings and view
 restrictions. Connected in PageCacheConfig.ready()."""
 
 from .cache import PAGES, SITE, invalidate
@@ -37,6 +38,21 @@ def model_changed(sender, instance, **kwargs):
     invalidate(f"model:{sender._meta.label_lower}")
 
 
+# What saving a draft (a revision) or locking writes to a snippet's row: nothing visitors see.
+DRAFT_FIELDS = frozenset(
+    {"latest_revision", "has_unpublished_changes", "locked", "locked_at", "locked_by"}
+)
+
+
+def live_snippet_saved(sender, instance, update_fields=None, **kwargs):
+    """A snippet with drafts (DraftStateMixin): its row holds what visitors see only while it is
+    live. Publishing (now, scheduled or a revert) saves the live row; a draft of a live snippet
+    writes only DRAFT_FIELDS, and a new or unpublished snippet's draft saves a row that is not
+    live. Unpublishing saves a row that is no longer live: `unpublished` covers it."""
+    if instance.live and not (update_fields and set(update_fields) <= DRAFT_FIELDS):
+        model_changed(sender, instance)
+
+
 def image_changed(sender, instance, **kwargs):
     invalidate(f"image:{instance.pk}")
 
@@ -55,8 +71,14 @@ def connect_invalidation() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.contrib.settings.models import BaseSiteSetting
     from wagtail.images import get_image_model
-    from wagtail.models import PageViewRestriction, Site
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+    from wagtail.models import DraftStateMixin, PageViewRestriction, Site
+    from wagtail.signals import (
+        page_published,
+        page_slug_changed,
+        page_unpublished,
+        post_page_move,
+        unpublished,
+    )
     from wagtail.snippets.models import get_snippet_models
 
     page_published.connect(page_changed, dispatch_uid="pagecache-published")
@@ -65,8 +87,12 @@ def connect_invalidation() -> None:
     post_page_move.connect(page_url_changed, dispatch_uid="pagecache-move")
     post_delete.connect(page_deleted, dispatch_uid="pagecache-page-deleted")
     for model in get_snippet_models():
-        for signal in (post_save, post_delete):
-            signal.connect(model_changed, sender=model, dispatch_uid=f"pagecache-{model}")
+        post_delete.connect(model_changed, sender=model, dispatch_uid=f"pagecache-{model}")
+        if issubclass(model, DraftStateMixin):
+            post_save.connect(live_snippet_saved, sender=model, dispatch_uid=f"pagecache-{model}")
+            unpublished.connect(model_changed, sender=model, dispatch_uid=f"pagecache-{model}")
+        else:
+            post_save.connect(model_changed, sender=model, dispatch_uid=f"pagecache-{model}")
     image = get_image_model()
     for signal in (post_save, post_delete):
         signal.connect(image_changed, sender=image, dispatch_uid=f"pagecache-image-{signal}")

@@ -205,6 +205,7 @@ def test_procesleder_adds_a_contact_person_who_shows_on_the_contact_page(
             "phone": "56 20 30 00",
             "email": "karen.holm@faxekommune.dk",
             "office": office.pk,
+            "action-publish": "action-publish",  # a draft is not shown (test_contact_history)
         },
     )
     assert response.status_code == 302

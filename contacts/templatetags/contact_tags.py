@@ -7,9 +7,10 @@ register = template.Library()
 
 
 def footer_contacts() -> dict:
+    # The published people and offices only: a draft stays in the admin until it is published.
     return {
-        "people": list(ContactPerson.objects.filter(show_in_footer=True)),
-        "offices": list(Office.objects.all()),
+        "people": list(ContactPerson.objects.live().filter(show_in_footer=True)),
+        "offices": list(Office.objects.live()),
     }
 
 
