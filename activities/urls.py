@@ -1,11 +1,24 @@
-"""Calendar files end in ".ics", which Wagtail's page addresses do not allow (path segments of
-letters, digits, "_" and "-" ending in "/"). This hands such addresses to Wagtail's own page
-serving, where the page's route (RoutablePageMixin, "kalender.ics/") answers; include it before
-Wagtail's URLs."""
+"""Addresses of activity pages' routes that Wagtail's own page serving cannot take as they are;
+include these before Wagtail's URLs. Both hand the address to Wagtail's page serving, where the
+page's route (RoutablePageMixin) answers.
+
+- Calendar files end in ".ics", which Wagtail's page addresses do not allow (path segments of
+  letters, digits, "_" and "-" ending in "/").
+- The cancel page (activities/cancellation.py) posts without Django's CSRF token. CSRF protection
+  keeps another site from riding on a visitor's cookies; this form rides on none: the signed
+  token it carries, which only the person's e-mail holds, is what authorises the cancellation,
+  and anyone who has the token can cancel with or without a forged request. The token in the
+  form would need a CSRF cookie beside it, and visitors get no cookies."""
 
 from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 from wagtail import views as wagtail_views
 
 urlpatterns = [
     re_path(r"^((?:[\w\-]+/)*kalender\.ics)$", wagtail_views.serve, name="activities_calendar"),
+    re_path(
+        r"^((?:[\w\-]+/)*tilmelding/afmeld/)$",
+        csrf_exempt(wagtail_views.serve),
+        name="activities_signup_cancel",
+    ),
 ]
