@@ -224,7 +224,7 @@ def test_activity_page_sets_no_cookie_is_cached_and_shows_new_seats_at_once(clie
 
     sign_up(Client(), temadag, email="jens@faxekommune.dk")
     full = text_of(client.get(temadag.url), ".signup-box")
-    assert "Aktiviteten er fuld – du kan skrive dig på ventelisten." in full
+    assert "Fuldt booket – skriv dig på ventelisten." in full
 
     # A sign-up the procesleder deletes frees the seat on the page too.
     SignUp.objects.get(email="jens@faxekommune.dk").delete()

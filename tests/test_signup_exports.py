@@ -61,9 +61,7 @@ def test_the_listing_shows_danish_download_buttons_that_keep_the_filters(
 
 
 @pytest.mark.django_db
-def test_the_csv_file_opens_in_danish_excel_with_the_filters_applied(
-    procesleder_client, signed_up
-):
+def test_the_csv_file_opens_in_danish_excel_with_the_filters_applied(procesleder_client, signed_up):
     temadag = signed_up["temadag"]  # two seats: the third goes on the waiting list
     response = procesleder_client.get(f"/admin/tilmeldinger/?activity={temadag.pk}&export=csv")
     assert response["Content-Type"].startswith("text/csv")

@@ -1,7 +1,6 @@
 """Signing up for an activity: the form on its own address, the seats and the waiting list, the
 confirmation, the refusals, and what the procesleder does with the sign-ups."""
 
-import csv
 import datetime
 import io
 import threading
