@@ -12,7 +12,7 @@ import pytest
 from django.core import mail, signing
 from django.test import Client
 
-from activities.signups import SignUp
+from activities.signups import SignUp, cancel
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import soup, text_of
 from tests.support.showcase_activities import add_activity, days_ahead, sign_up
@@ -200,3 +200,16 @@ def test_a_mail_server_that_is_down_undoes_no_seat(
     assert done.status_code == 200 and soup(done).h1.get_text() == "Du er afmeldt"
     assert statuses(temadag) == [("Bo", "confirmed"), ("Carl", "confirmed")]
     assert "Could not send the seat_email.txt mail of sign-up" in caplog.text
+
+
+@pytest.mark.django_db
+def test_nothing_moves_once_the_activity_has_ended(index, django_capture_on_commit_callbacks):
+    ended = add_activity(index, "Sidste måned", days_ahead(-30), signup_enabled=True, capacity=1)
+    seated = SignUp.objects.create(activity=ended, name="Anna", email="a@faxe.dk", workplace="X")
+    SignUp.objects.create(
+        activity=ended, name="Bo", email="b@faxe.dk", workplace="X", status="waiting"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cancel(seated.pk, ended.pk)
+    assert statuses(ended) == [("Bo", "waiting")]
+    assert not seat_mails()
