@@ -154,8 +154,9 @@ def signups_key(activity_pk) -> str:
 
 
 def signup_changed(sender, instance, **kwargs):
-    # The activity page shows the seats left: renewed by the precise key it depends on, which
-    # leaves cached the pages that merely show the activity (the index, the home page, stories).
+    # The activity page shows the seats left, and its cards whether it is full (while sign-up is
+    # open and seats are limited: ActivityPage.fully_booked): renewed by the precise key they
+    # depend on, which leaves cached the pages that merely show the activity (stories).
     invalidate(signups_key(instance.activity_id))
 
 
