@@ -115,6 +115,7 @@ class SignUpForm(forms.ModelForm):
         waiting = signup.status == SignUp.Status.WAITING
         return send_to(
             signup,
+            "confirmation",
             f"{'Venteliste' if waiting else 'Tilmelding'}: {self.activity.title}",
             "activities/signup_email.txt",
             mail_context(signup, request.build_absolute_uri("/")),

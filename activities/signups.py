@@ -246,7 +246,9 @@ def mail_context(signup: SignUp, base_url: str | None = None) -> dict:
     }
 
 
-def send_to(signup: SignUp, subject: str, template: str, context: dict, request=None) -> bool:
+def send_to(
+    signup: SignUp, what: str, subject: str, template: str, context: dict, request=None
+) -> bool:
     """E-mail the person; whether it went out. Whatever goes wrong with the mail (a server that
     is down, a refused header) undoes nothing and turns no page into an error page: it is
     logged, and the procesleder sees the sign-up in the admin."""
@@ -256,8 +258,8 @@ def send_to(signup: SignUp, subject: str, template: str, context: dict, request=
         send_mail(subject, render_to_string(template, context), None, [signup.email])
     except OSError as error:  # the mail server: down, refusing, too slow (SMTPException)
         logger.warning(
-            "Could not send the %s mail of sign-up %s: %s: %s",
-            template.rsplit("/", 1)[-1],
+            "Could not send the %s of sign-up %s: %s: %s",
+            what,
             signup.pk,
             type(error).__name__,
             " ".join(str(error).split()),
@@ -267,8 +269,8 @@ def send_to(signup: SignUp, subject: str, template: str, context: dict, request=
     except Exception:
         # A fault of the site's own: logged with its traceback. Still, what was done stands.
         logger.exception(
-            "Could not send the %s mail of sign-up %s",
-            template.rsplit("/", 1)[-1],
+            "Could not send the %s of sign-up %s",
+            what,
             signup.pk,
             extra={"request": request},
         )
@@ -280,6 +282,7 @@ def send_seat_mail(signup: SignUp, base_url: str | None = None) -> bool:
     """Tell a person from the waiting list that they now have a seat."""
     return send_to(
         signup,
+        "seat mail",
         f"Du har fået en plads: {signup.activity.title}",
         "activities/seat_email.txt",
         mail_context(signup, base_url),
