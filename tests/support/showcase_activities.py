@@ -145,15 +145,13 @@ def build(image) -> dict[str, Page]:
 
 
 def extra_urls(pages: dict[str, Page]) -> dict[str, str]:
-    """Addresses beside the pages that the browser checks should visit: the sign-up form and
-    its receipt page, and the cancel page as the e-mail's link opens it and as a broken link
-    does (routes of the activity page)."""
+    """Addresses beside the pages that the browser checks should visit (each answers 200): the
+    sign-up form and its receipt page, and the cancel page as the e-mail's link opens it
+    (routes of the activity page)."""
     activity = pages["activity"].specific
     full = pages["full_activity"].specific
-    cancel = full.cancel_url(full.signups.get(status=SignUp.Status.WAITING))
     return {
         "signup": activity.signup_url(),
         "signup_thanks": activity.thanks_url(),
-        "signup_cancel": cancel,
-        "signup_cancel_broken": cancel[:-4],
+        "signup_cancel": full.cancel_url(full.signups.get(status=SignUp.Status.WAITING)),
     }
