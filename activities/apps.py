@@ -9,6 +9,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "Aktiviteter"
 
     def ready(self):
-        from activities.signups import connect_invalidation
+        from activities.models import ActivityPage
+        from activities.signups import connect_signals
 
-        connect_invalidation()
+        connect_signals(ActivityPage)

@@ -44,7 +44,6 @@ least seven eighths of the lifetime (7 of 8 hours) to send it.
 """
 
 import datetime
-import logging
 import time
 from functools import cached_property
 
@@ -52,16 +51,11 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 
-from contacts.models import ContactPerson
 from pagecache.cache import changes_at
 
-from .signups import SignUp
-
-logger = logging.getLogger(__name__)
+from .signups import SignUp, mail_context, send_to
 
 # The trap for spam robots: a field people never see or reach, which robots fill in.
 HONEYPOT = "website"
@@ -213,45 +207,16 @@ class SignUpForm(forms.ModelForm):
         return signup
 
     def send_confirmation(self, request, signup: SignUp) -> bool:
-        """E-mail the person what they signed up for; whether it went out. The sign-up is saved:
-        whatever goes wrong with the mail (a server that is down, a refused header) does not
-        undo it or turn the receipt into an error page. It is logged, the receipt says the
-        mail did not go out, and the procesleder sees the sign-up in the admin."""
-        activity = self.activity
-        context = {
-            "signup": signup,
-            "activity": activity,
-            "url": request.build_absolute_uri(activity.get_url(request)),
-            "calendar_url": request.build_absolute_uri(activity.calendar_url(request)),
-            "contacts": ContactPerson.objects.live().filter(show_in_footer=True),
-            "retention_days": settings.SIGNUP_RETENTION_DAYS,
-        }
+        """E-mail the person what they signed up for, with the link to cancel; whether it went
+        out. The sign-up is saved: a mail that cannot be sent does not undo it or turn the
+        receipt into an error page (activities/signups.py send_to); the receipt then says the
+        mail did not go out."""
         waiting = signup.status == SignUp.Status.WAITING
-        # A header is one line (titles are kept to one line, this makes sure).
-        subject = " ".join(f"{'Venteliste' if waiting else 'Tilmelding'}: {activity.title}".split())
-        try:
-            send_mail(
-                subject,
-                render_to_string("activities/signup_email.txt", context),
-                None,  # settings.DEFAULT_FROM_EMAIL
-                [signup.email],
-            )
-        except OSError as error:  # the mail server: down, refusing, too slow (SMTPException)
-            logger.warning(
-                "Could not send the confirmation of sign-up %s: %s: %s",
-                signup.pk,
-                type(error).__name__,
-                " ".join(str(error).split()),
-                extra={"request": request},
-            )
-            return False
-        except Exception:
-            # A fault of the site's own: logged with its traceback. Still, the sign-up stands
-            # and the receipt shows.
-            logger.exception(
-                "Could not send the confirmation of sign-up %s",
-                signup.pk,
-                extra={"request": request},
-            )
-            return False
-        return True
+        return send_to(
+            signup,
+            "confirmation",
+            f"{'Venteliste' if waiting else 'Tilmelding'}: {self.activity.title}",
+            "activities/signup_email.txt",
+            mail_context(signup, request.build_absolute_uri("/")),
+            request=request,
+        )

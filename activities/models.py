@@ -24,9 +24,10 @@ from base.privacy import public_q
 from pagecache.cache import cached_data, changes_at, depends_on, varies_on_query
 
 from . import ical
+from .cancellation import CancelRouteMixin
 from .dates import DANISH_TIME, danish_moment, danish_period
 from .forms import SignUpForm, from_another_site
-from .signups import SignUp, signups_key
+from .signups import SignUp, seats_taken, signups_key
 
 
 class ActivityType(models.TextChoices):
@@ -56,6 +57,10 @@ class ActivityPageQuerySet(PageQuerySet):
             "path",
         )
 
+    def with_seats_taken(self):
+        """Each activity's confirmed sign-ups as `seats_taken`, in the same query."""
+        return self.annotate(seats_taken=seats_taken())
+
 
 def visible_activities():
     """Activity pages visitors can see, anywhere in the tree."""
@@ -68,7 +73,9 @@ def upcoming_activities(limit: int = 3) -> list["ActivityPage"]:
     them ends."""
     depends_on("model:activities.activitypage")
     now = timezone.now()
-    activities = list(visible_activities().upcoming(now).order_by("start", "path")[:limit])
+    activities = list(
+        visible_activities().upcoming(now).with_seats_taken().order_by("start", "path")[:limit]
+    )
     changes_at(min((a.end for a in activities), default=None))
     return activities
 
@@ -112,7 +119,9 @@ class ActivityIndexPage(CalendarRouteMixin, BasePage):
         # The listing changes when the first upcoming activity ends and becomes a past one.
         changes_at(activities.upcoming(now).aggregate(first_end=Min("end"))["first_end"])
 
-        listing = paginate(activities.in_listing_order(now), request, self.per_page)
+        listing = paginate(
+            activities.in_listing_order(now).with_seats_taken(), request, self.per_page
+        )
         own_url = self.get_url(request)
         context.update(
             listing=listing,
@@ -141,7 +150,7 @@ class ActivityIndexPage(CalendarRouteMixin, BasePage):
         )
 
 
-class ActivityPage(CalendarRouteMixin, BasePage):
+class ActivityPage(CancelRouteMixin, CalendarRouteMixin, BasePage):
     """One activity: a temadag, seminar, workshop, LederForum or Faxe Leder & LæringsAkademi,
     with its time, place and audience, and optionally a sign-up with a number of seats."""
 
@@ -259,6 +268,18 @@ class ActivityPage(CalendarRouteMixin, BasePage):
         publishing the page does not cost a query for it."""
         key = signups_key(self.pk)
         return cached_data(key, (key,), self.signups.filter(status=SignUp.Status.CONFIRMED).count)
+
+    @property
+    def fully_booked(self) -> bool:
+        """Sign-up is open, seats are limited and none is left (a listing's `seats_taken` saves
+        the query); what shows it is renewed when the seats change or the sign-up closes."""
+        if not (self.capacity and self.signup_is_open()):
+            return False
+        depends_on(signups_key(self.pk))
+        taken = getattr(self, "seats_taken", None)
+        if full := (self.confirmed_count() if taken is None else taken) >= self.capacity:
+            changes_at(self.signup_closes)
+        return full
 
     def signup_state(self, now=None) -> dict:
         """Whether visitors can sign up, and the seats left when seats are limited."""

@@ -1,17 +1,29 @@
 """The sign-ups visitors make on an activity's sign-up address: the model, how long it is kept,
-and the page cache key of the seats it leaves. Below the activity pages and the sign-up form,
-which both use it; it imports neither."""
+the page cache key of the seats it leaves, and the one place where seats change hands:
+cancelling (`cancel`), and moving the waiting list up when seats free (`fill_free_seats`), each
+under the activity's row lock, with the e-mails they send. Below the activity pages and the
+sign-up form, which both use it; it imports neither."""
 
 import datetime
+import logging
+from contextlib import contextmanager
+from functools import partial
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core import signing
-from django.db import models
-from django.db.models.functions import Lower
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models.functions import Coalesce, Lower
 from django.db.models.signals import post_delete, post_save
+from django.template.loader import render_to_string
 from django.utils import timezone
+from wagtail.signals import page_published
 
+from contacts.models import ContactPerson
 from pagecache.cache import invalidate
+
+logger = logging.getLogger(__name__)
 
 
 class SignUp(models.Model):
@@ -43,6 +55,7 @@ class SignUp(models.Model):
 
     RECEIPT_SALT = "activities.signup.receipt"
     RECEIPT_MAX_AGE = 24 * 60 * 60
+    CANCEL_SALT = "activities.signup.cancel"
 
     class Meta:
         verbose_name = "tilmelding"
@@ -80,6 +93,26 @@ class SignUp(models.Model):
             signup.confirmation_mailed = receipt["mailed"]
         return signup
 
+    def cancel_token(self) -> str:
+        """The token of the cancel link in the person's e-mails: it names this sign-up and its
+        activity, and is its own authority (no login). It does not expire: it works until the
+        sign-up is cancelled, deleted or purged, after which it names nothing."""
+        return signing.dumps(
+            {"signup": self.pk, "activity": self.activity_id}, salt=self.CANCEL_SALT
+        )
+
+    @classmethod
+    def from_cancel_token(cls, token: str, activity) -> "tuple[bool, SignUp | None]":
+        """(whether the token is one of ours for this activity, the sign-up it names if that
+        still exists). A forged or cut-off token, or one for another activity: (False, None)."""
+        try:
+            named = signing.loads(token, salt=cls.CANCEL_SALT)
+        except signing.BadSignature:
+            return False, None
+        if not isinstance(named, dict) or named.get("activity") != activity.pk:
+            return False, None
+        return True, cls.objects.filter(pk=named.get("signup"), activity=activity).first()
+
     # For the admin listing and the export.
 
     def activity_when(self) -> str:
@@ -103,17 +136,163 @@ def purge_signups(days: int | None = None) -> int:
     return deleted.get(SignUp._meta.label, 0)
 
 
+def seats_taken():
+    """An activity's confirmed sign-ups, as an expression for annotating activities."""
+    taken = (
+        SignUp.objects.filter(activity=models.OuterRef("pk"), status=SignUp.Status.CONFIRMED)
+        .order_by()
+        .values("activity")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(taken), 0)
+
+
 def signups_key(activity_pk) -> str:
     """Page cache key for what shows an activity's sign-ups (the seats left)."""
     return f"signups:{activity_pk}"
 
 
 def signup_changed(sender, instance, **kwargs):
-    # The activity page shows the seats left: renewed by the precise key it depends on, which
-    # leaves cached the pages that merely show the activity (the index, the home page, stories).
+    # The activity page shows the seats left, and its cards whether it is full (while sign-up is
+    # open and seats are limited: ActivityPage.fully_booked): renewed by the precise key they
+    # depend on, which leaves cached the pages that merely show the activity (stories).
     invalidate(signups_key(instance.activity_id))
 
 
-def connect_invalidation() -> None:
+# Seats changing hands. Every change of who has a seat takes the activity's row lock first, as
+# the sign-up form does (activities/forms.py): so simultaneous sign-ups, cancellations, deletions
+# and publications come one at a time, and none over-books, skips or promotes anyone twice.
+# (SQLite has no row locks; it lets one writer in at a time.)
+
+
+def _lock_activity(activity_id):
+    """Lock the activity's row until the transaction ends; its seats and end as they are now."""
+    activity_model = SignUp._meta.get_field("activity").related_model
+    return (
+        activity_model.objects.select_for_update(of=("self",))
+        .values("capacity", "end")
+        .get(pk=activity_id)
+    )
+
+
+@contextmanager
+def freeing_seats(activity_id, base_url: str | None = None):
+    """Whatever the block does (delete a sign-up) happens under the activity's row lock, and the
+    seats it frees then go to the waiting list (fill_free_seats), in the same transaction."""
+    with transaction.atomic():
+        _lock_activity(activity_id)
+        yield
+        fill_free_seats(activity_id, base_url)
+
+
+def cancel(signup_id, activity_id, base_url: str | None = None) -> bool:
+    """Cancel a sign-up (it is deleted: nothing of it is kept) and give its seat to the first on
+    the waiting list. False when it was gone already (cancelled before, deleted or purged)."""
+    with freeing_seats(activity_id, base_url):
+        deleted, _ = SignUp.objects.filter(pk=signup_id, activity_id=activity_id).delete()
+    return bool(deleted)
+
+
+def fill_free_seats(activity_id, base_url: str | None = None) -> list[SignUp]:
+    """Confirm the first on the waiting list (by sign-up time), as many as there are free seats
+    (all of them when the seats are no longer limited), and e-mail each that they have a seat
+    once the transaction commits. Nothing moves once the activity has ended. Links in the
+    e-mails start with `base_url` (the request's), else settings.WAGTAILADMIN_BASE_URL."""
+    with transaction.atomic():
+        activity = _lock_activity(activity_id)
+        if activity["end"] < timezone.now():
+            return []
+        waiting = SignUp.objects.filter(activity_id=activity_id, status=SignUp.Status.WAITING)
+        waiting = waiting.select_related("activity").order_by("created", "pk")
+        if activity["capacity"] is not None:
+            confirmed = SignUp.objects.filter(
+                activity_id=activity_id, status=SignUp.Status.CONFIRMED
+            ).count()
+            waiting = waiting[: max(activity["capacity"] - confirmed, 0)]
+        promoted = list(waiting)
+        if not promoted:
+            return []
+        SignUp.objects.filter(pk__in=[s.pk for s in promoted]).update(
+            status=SignUp.Status.CONFIRMED
+        )
+        invalidate(signups_key(activity_id))  # update() sends no post_save
+        for signup in promoted:
+            signup.status = SignUp.Status.CONFIRMED
+            transaction.on_commit(partial(send_seat_mail, signup, base_url), robust=True)
+    return promoted
+
+
+def seats_may_have_changed(sender, instance, **kwargs):
+    """An activity was published: its seats may have been raised (or their limit removed)."""
+    fill_free_seats(instance.pk)
+
+
+# The e-mails to the person who signed up.
+
+
+def mail_context(signup: SignUp, base_url: str | None = None) -> dict:
+    """What the e-mails about a sign-up show: the activity, its links and whom to write to."""
+    activity = signup.activity
+    base_url = base_url or settings.WAGTAILADMIN_BASE_URL
+    return {
+        "signup": signup,
+        "activity": activity,
+        "url": urljoin(base_url, activity.get_url()),
+        "calendar_url": urljoin(base_url, activity.calendar_url()),
+        "cancel_url": urljoin(base_url, activity.cancel_url(signup)),
+        "contacts": ContactPerson.objects.live().filter(show_in_footer=True),
+        "retention_days": settings.SIGNUP_RETENTION_DAYS,
+    }
+
+
+def send_to(
+    signup: SignUp, what: str, subject: str, template: str, context: dict, request=None
+) -> bool:
+    """E-mail the person; whether it went out. Whatever goes wrong with the mail (a server that
+    is down, a refused header) undoes nothing and turns no page into an error page: it is
+    logged, and the procesleder sees the sign-up in the admin."""
+    # A header is one line (titles are kept to one line, this makes sure).
+    subject = " ".join(subject.split())
+    try:
+        send_mail(subject, render_to_string(template, context), None, [signup.email])
+    except OSError as error:  # the mail server: down, refusing, too slow (SMTPException)
+        logger.warning(
+            "Could not send the %s of sign-up %s: %s: %s",
+            what,
+            signup.pk,
+            type(error).__name__,
+            " ".join(str(error).split()),
+            extra={"request": request},
+        )
+        return False
+    except Exception:
+        # A fault of the site's own: logged with its traceback. Still, what was done stands.
+        logger.exception(
+            "Could not send the %s of sign-up %s",
+            what,
+            signup.pk,
+            extra={"request": request},
+        )
+        return False
+    return True
+
+
+def send_seat_mail(signup: SignUp, base_url: str | None = None) -> bool:
+    """Tell a person from the waiting list that they now have a seat."""
+    return send_to(
+        signup,
+        "seat mail",
+        f"Du har fået en plads: {signup.activity.title}",
+        "activities/seat_email.txt",
+        mail_context(signup, base_url),
+    )
+
+
+def connect_signals(activity_model) -> None:
     post_save.connect(signup_changed, sender=SignUp, dispatch_uid="activities-signup-saved")
     post_delete.connect(signup_changed, sender=SignUp, dispatch_uid="activities-signup-deleted")
+    # Wagtail's signal, sent for publishing from the editor and for scheduled publishing alike.
+    page_published.connect(
+        seats_may_have_changed, sender=activity_model, dispatch_uid="activities-seats-published"
+    )

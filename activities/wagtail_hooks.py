@@ -1,15 +1,29 @@
-"""The sign-ups in the admin: the procesleder lists them, filters them by activity, corrects or
-deletes them, and downloads them as CSV or Excel."""
+"""The sign-ups in the admin: the procesleder lists them, filters them by activity and status,
+corrects or deletes them (a deleted confirmed sign-up's seat goes to the waiting list), and
+downloads what the filters show as CSV or Excel, in the form Danish Excel opens as it is."""
 
+import csv
+from io import BytesIO
+
+from django.utils.functional import cached_property
+from openpyxl import load_workbook
 from wagtail import hooks
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import DeleteView, IndexView
+from wagtail.admin.views.mixins import Echo
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
-from .signups import SignUp
+from .signups import SignUp, freeing_seats
 
 # A cell that starts with one of these is read as a formula by spreadsheet programs; a visitor
 # could type one into the sign-up form (CSV injection). Wagtail guards its Excel export, not CSV.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Danish Excel reads a CSV file as its list separator says (";", since "," is the decimal comma),
+# and as UTF-8 only when the file starts with the byte-order mark (else æ, ø, å come out wrong).
+CSV_DELIMITER = ";"
+BYTE_ORDER_MARK = "\ufeff".encode()
+SHEET_TITLE = "Tilmeldinger"
 
 
 def as_text(value):
@@ -24,14 +38,65 @@ class SignUpIndexView(IndexView):
         # Each row names its activity: fetch them in the same query.
         return super().get_base_queryset().select_related("activity")
 
+    @cached_property
+    def header_buttons(self):
+        """The downloads in the header, in Danish, where Wagtail hides them in its menu."""
+        return [
+            *super().header_buttons,
+            HeaderButton("Hent som Excel", url=self.xlsx_export_url, icon_name="download"),
+            HeaderButton("Hent som CSV", url=self.csv_export_url, icon_name="download"),
+        ]
+
+    @cached_property
+    def header_more_buttons(self):
+        exports = {self.xlsx_export_url, self.csv_export_url}
+        return [button for button in super().header_more_buttons if button.url not in exports]
+
+    def get_export_url(self, format):
+        # The listing's address with its filters, also when the header is drawn anew for
+        # filters chosen on the page (then the request is for the results' address).
+        params = self.request.GET.copy()
+        params.pop("_w_filter_fragment", None)
+        params["export"] = format
+        return self.index_url + "?" + params.urlencode()
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         return as_text(value) if export_format == self.FORMAT_CSV else value
+
+    def stream_csv(self, queryset):
+        """Wagtail's CSV (the same headings and cells), in the form Danish Excel opens: the
+        byte-order mark first, ";" between cells. Wagtail's writer takes no dialect."""
+        writer = csv.DictWriter(Echo(), fieldnames=self.list_export, delimiter=CSV_DELIMITER)
+        yield BYTE_ORDER_MARK
+        yield writer.writerow(
+            {field: self.get_heading(queryset, field) for field in self.list_export}
+        )
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))
+
+    def write_xlsx(self, queryset, output):
+        """Wagtail's workbook, with the sheet named in Danish: Wagtail names it "Sheet1" as it
+        writes it, with no way to say otherwise."""
+        workbook = BytesIO()
+        super().write_xlsx(queryset, workbook)
+        workbook = load_workbook(workbook)
+        workbook.active.title = SHEET_TITLE
+        workbook.save(output)
+
+
+class SignUpDeleteView(DeleteView):
+    def delete_action(self):
+        """Wagtail's deletion (logged), under the activity's row lock; the seat it frees goes to
+        the first on the waiting list, who is e-mailed."""
+        with freeing_seats(self.object.activity_id, self.request.build_absolute_uri("/")):
+            super().delete_action()
 
 
 class SignUpViewSet(ModelViewSet):
     model = SignUp
     index_view_class = SignUpIndexView
+    delete_view_class = SignUpDeleteView
     icon = "group"
     menu_label = "Tilmeldinger"
     menu_order = 250

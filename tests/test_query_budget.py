@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 
+from activities.signups import SignUp
 from base.blocks import BodyBlock
 from home.models import HomePage
 from pages.models import ContentPage, PhaseIndexPage, PhasePage
 from tests.support.images import make_image
 from tests.support.queries import uncached_queries
 from tests.support.showcase import build_showcase
+from tests.support.showcase_activities import activity_index, add_activity, days_ahead
 
 
 def add_phases(numbers):
@@ -31,6 +33,18 @@ def add_sections(numbers):
     for n in numbers:
         section = ContentPage(title=f"Afsnit {n}", slug=f"afsnit-{n}", introduction="Et afsnit.")
         home.add_child(instance=section).save_revision().publish()
+
+
+def add_activities(numbers):
+    """Activities with one seat, every other one taken: each card says whether it is full."""
+    for n in numbers:
+        activity = add_activity(
+            activity_index(), f"Aktivitet {n}", days_ahead(1 + n), signup_enabled=True, capacity=1
+        )
+        if n % 2:
+            SignUp.objects.create(
+                activity=activity, name="A", email=f"a{n}@faxekommune.dk", workplace="X"
+            )
 
 
 def add_images(numbers):
@@ -74,8 +88,10 @@ def test_every_page_type_renders_within_the_budget(
         (add_phases, "/baggrund/"),  # Baggrund's timeline shows every phase's text
         (add_sections, "/"),  # the home page leads to every section
         (add_images, "/baggrund/"),  # a body of images, each with its renditions
+        (add_activities, "/aktiviteter/"),  # a page of activity cards, full or not
+        (add_activities, "/"),  # the next activities' cards
     ],
-    ids=["phase-index", "baggrund-timeline", "home-sections", "images"],
+    ids=["phase-index", "baggrund-timeline", "home-sections", "images", "activities", "home"],
 )
 def test_queries_do_not_grow_from_1_to_30(client, seeded, grow, url, django_assert_max_num_queries):
     grow(range(1))

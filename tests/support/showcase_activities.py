@@ -1,5 +1,6 @@
 """The activities' part of the showcase: the activity index and one activity with a sign-up,
-each holding every block. Test data only, never seed content."""
+each holding every block, a fully booked activity with a waiting list, and one with a single
+seat left for the browser's sign-ups. Test data only, never seed content."""
 
 import datetime
 import re
@@ -9,6 +10,7 @@ from wagtail.models import Page
 
 from activities.dates import DANISH_TIME
 from activities.models import ActivityIndexPage, ActivityPage, ActivityType
+from activities.signups import SignUp
 from contacts.models import ContactPerson
 from home.models import HomePage
 from tests.support.showcase import every_block
@@ -125,11 +127,43 @@ def build(image) -> dict[str, Page]:
     for page in pages.values():
         page.body = body
         page.save_revision().publish()
+    # Sooner than the example: the home page's cards show it too.
+    pages["full_activity"] = full = publish_activity(
+        "Fuldt booket workshop",
+        "fuldt-booket-workshop",
+        days_ahead(20),
+        activity_type=ActivityType.WORKSHOP,
+        introduction="En workshop, hvor alle pladser er taget.",
+        signup_enabled=True,
+        capacity=1,
+    )
+    for name, email in (
+        ("Mette Hansen", "meha@faxekommune.dk"),
+        ("Jens Jensen", "jeje@faxekommune.dk"),
+    ):
+        status = SignUp.Status.WAITING if full.signups.exists() else SignUp.Status.CONFIRMED
+        SignUp.objects.create(
+            activity=full, name=name, email=email, workplace="Haslev Bibliotek", status=status
+        )
+    pages["one_seat_activity"] = publish_activity(
+        "Workshop med én plads",
+        "workshop-med-en-plads",
+        days_ahead(40),
+        activity_type=ActivityType.WORKSHOP,
+        signup_enabled=True,
+        capacity=1,
+    )
     return pages
 
 
 def extra_urls(pages: dict[str, Page]) -> dict[str, str]:
-    """Addresses beside the pages that the browser checks should visit: the sign-up form and
-    its receipt page (routes of the activity page)."""
+    """Addresses beside the pages that the browser checks should visit (each answers 200): the
+    sign-up form and its receipt page, and the cancel page as the e-mail's link opens it
+    (routes of the activity page)."""
     activity = pages["activity"].specific
-    return {"signup": activity.signup_url(), "signup_thanks": activity.thanks_url()}
+    full = pages["full_activity"].specific
+    return {
+        "signup": activity.signup_url(),
+        "signup_thanks": activity.thanks_url(),
+        "signup_cancel": full.cancel_url(full.signups.get(status=SignUp.Status.WAITING)),
+    }
