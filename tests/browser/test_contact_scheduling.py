@@ -78,7 +78,7 @@ def test_procesleder_schedules_a_new_phone_number_and_reverts_it(procesleder_pag
     editor.goto(history_url)
     # Newest first: the first version is the last row; its actions are in a menu.
     editor.locator("main table").get_by_role("button", name="Handlinger").last.click()
-    editor.get_by_role("link", name="Gennemse denne version").click()
+    editor.get_by_role("link", name="Se og gendan denne version").click()
     expect(editor.get_by_role("textbox", name="Telefon")).to_have_value(
         OLD_PHONE, timeout=SAVE_WAIT
     )
