@@ -34,6 +34,10 @@ ENGLISH = [
     "Bevæg",
     "forældre",
     "Forældre",
+    # Wagtail's "this %(model_name)s" made "denne" of every model name, whatever its gender.
+    "denne kontor",
+    "denne billede",
+    "denne dokument",
 ]
 ENGLISH_WORD = re.compile(rf"\b({'|'.join(map(re.escape, ENGLISH))})\b")
 
