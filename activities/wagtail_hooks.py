@@ -5,10 +5,11 @@ downloads what the filters show as CSV or Excel, in the form Danish Excel opens 
 import csv
 from io import BytesIO
 
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from openpyxl import load_workbook
 from wagtail import hooks
-from wagtail.admin.views.generic import DeleteView, IndexView
+from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.admin.views.mixins import Echo
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -93,10 +94,17 @@ class SignUpDeleteView(DeleteView):
             super().delete_action()
 
 
+class SignUpInspectView(InspectView):
+    def get_created_display_value(self) -> str:
+        """In Danish time: Wagtail shows the stored moment as it is, in UTC."""
+        return formats.date_format(timezone.localtime(self.object.created), "DATETIME_FORMAT")
+
+
 class SignUpViewSet(ModelViewSet):
     model = SignUp
     index_view_class = SignUpIndexView
     delete_view_class = SignUpDeleteView
+    inspect_view_class = SignUpInspectView
     icon = "group"
     menu_label = "Tilmeldinger"
     menu_order = 250

@@ -87,7 +87,19 @@ SECTIONS = (
             ),
         ),
     ),
-    Section("kontakter", "Ret en kontaktperson eller et kontor"),
+    Section(
+        "kontakter",
+        "Ret en kontaktperson eller et kontor",
+        (
+            Picture(
+                "kontakt.webp",
+                "Redigering af kontaktpersonen Thomas Børager med feltet Telefon og panelet "
+                "Status åbent med knappen Angiv tidsplan.",
+                "En kontaktperson i redigering: Status viser, hvad der er udgivet, og hvornår "
+                "en ændring er planlagt.",
+            ),
+        ),
+    ),
     Section("planlaeg", "Planlæg en udgivelse"),
     Section("tidligere-version", "Gå tilbage til en tidligere version"),
     Section("omdirigering", "Tilføj en omdirigering"),

@@ -42,9 +42,11 @@ def add_shortcuts_panel(request, panels):
 
 
 @hooks.register("construct_page_action_menu")
+@hooks.register("construct_snippet_action_menu")
 def publish_first(menu_items, request, context):
-    """Udgiv is the footer's visible button for whoever may publish; Gem kladde comes first
-    under the arrow (and keeps its Ctrl+S). Wagtail shows Gem kladde and hides Udgiv."""
+    """Udgiv is the footer's visible button for whoever may publish, on pages and on the
+    contacts alike; Gem kladde comes first under the arrow (and keeps its Ctrl+S). Wagtail
+    shows Gem kladde and hides Udgiv."""
     publish = next((item for item in menu_items if item.name == "action-publish"), None)
     if publish is not None:
         menu_items.remove(publish)

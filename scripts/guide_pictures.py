@@ -119,6 +119,13 @@ def photograph(base_url: str) -> None:
         page.goto("/admin/tilmeldinger/")
         save(page.screenshot(), "tilmeldinger.webp")
 
+        page.goto("/admin/snippets/contacts/contactperson/")
+        page.get_by_role("link", name="Thomas Børager (Procesleder)").click()
+        page.get_by_role("button", name="Vis/skjul status").click()
+        page.get_by_role("button", name="Angiv tidsplan").wait_for()
+        page.wait_for_timeout(500)  # the panel slides in
+        save(page.screenshot(), "kontakt.webp")
+
         page.goto("/admin/papirkurv/")
         save(page.screenshot(), "papirkurv.webp")
 

@@ -4,6 +4,7 @@ English word they were seen to meet. The walk reads what the server renders (tex
 labels for screen readers and hints); menus that the admin's scripts draw from data are not
 read."""
 
+import datetime
 import json
 import re
 from collections import deque
@@ -11,6 +12,7 @@ from collections import deque
 import pytest
 from django.test import Client
 
+from activities.signups import SignUp
 from tests.support import showcase_activities, showcase_stories
 from tests.support.danish import ENGLISH_WORD
 from tests.support.html import soup, text_of
@@ -88,8 +90,35 @@ def test_the_admin_carries_the_sites_name(procesleder_client, seeded):
 
 
 @pytest.mark.django_db
+def test_the_admin_shows_the_sites_mark_not_wagtails_bird(procesleder_client, seeded):
+    login = soup(Client().get("/admin/login/"))
+    dashboard = soup(procesleder_client.get("/admin/"))
+    userbar = soup(procesleder_client.get("/baggrund/"))
+    sidebar_logo = dashboard.select_one("template[data-wagtail-sidebar-branding-logo]")
+    for where, page in [("login", login), ("sidebar", sidebar_logo), ("user bar", userbar)]:
+        assert page.select("img[src$='/img/logo.svg']"), f"the site's mark in the {where}"
+        assert not page.select(".icon-wagtail"), f"Wagtail's bird in the {where}"
+    for page in (login, dashboard):
+        assert page.select_one("link[rel~='icon']")["href"].endswith("/img/favicon.svg")
+
+
+@pytest.mark.django_db
 def test_the_page_search_counts_in_danish(procesleder_client, seeded):
     search = procesleder_client.get("/admin/pages/search/", {"q": "Baggrund"})
     text = text_of(search)
     assert re.search(r"\b1-1 af 1\b", text)
     assert "None" not in text
+
+
+@pytest.mark.django_db
+def test_the_admin_writes_dates_as_danish_staff_do(procesleder_client, temadag):
+    """ "20.10.2018 - 14:29" in Danish time, not Django's "20. oktober 2018 14:29"."""
+    signup = SignUp.objects.create(
+        activity=temadag, name="Mette Hansen", email="meha@faxekommune.dk", workplace="Biblioteket"
+    )
+    moment = datetime.datetime(2018, 10, 20, 12, 29, tzinfo=datetime.UTC)  # 14:29 in Denmark
+    SignUp.objects.filter(pk=signup.pk).update(created=moment)
+    listing = text_of(procesleder_client.get("/admin/tilmeldinger/"), "main")
+    assert "20.10.2018 - 14:29" in listing
+    details = text_of(procesleder_client.get(f"/admin/tilmeldinger/inspect/{signup.pk}/"), "main")
+    assert "20.10.2018 - 14:29" in details and "oktober" not in details

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.models import GroupPagePermission, Page, Site
 
+from contacts.models import ContactPerson, Office
 from editors.sections import SECTIONS
 from tests.support.editor_posts import page_edit_data
 from tests.support.html import soup, text_of
@@ -137,6 +138,14 @@ def test_udgiv_is_the_visible_button_and_gem_kladde_comes_next(procesleder_clien
         f"/admin/pages/add/stories/storypage/{Page.objects.get(slug='fortaellinger').pk}/"
     )
     assert footer_buttons(add)[0] == "Udgiv"
+
+
+@pytest.mark.django_db
+def test_udgiv_is_the_visible_button_for_contacts_and_offices_too(procesleder_client, seeded):
+    for model in (ContactPerson, Office):
+        url = f"/admin/snippets/contacts/{model._meta.model_name}/edit/{model.objects.first().pk}/"
+        buttons = footer_buttons(procesleder_client.get(url))
+        assert buttons[0] == "Udgiv" and buttons[1] == "Gem kladde", model
 
 
 @pytest.mark.django_db

@@ -197,6 +197,8 @@ USE_I18N = True
 USE_TZ = True
 # Danish for the parts of Wagtail's admin that Wagtail itself has not translated yet.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as "20.10.2018 - 14:29" where Django formats them by locale (faxeif/formats/da/).
+FORMAT_MODULE_PATH = ["faxeif.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

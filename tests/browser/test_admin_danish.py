@@ -31,6 +31,10 @@ def test_the_editor_with_every_block_and_the_link_chooser_are_danish(procesleder
     editor = procesleder_page
     found = {}
 
+    # The sidebar draws the site's mark where Wagtail's bird would be, as a link home.
+    sidebar_mark = editor.get_by_role("link", name="Kontrolpanel").locator("img[src$='logo.svg']")
+    expect(sidebar_mark).to_be_visible()
+
     editor.get_by_role("button", name="Hjælp").click()
     help_menu = editor.get_by_role("list", name="Hjælp")
     expect(help_menu.get_by_role("link", name="Vejledning til redaktører")).to_be_visible()
