@@ -10,7 +10,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 from wagtail.rich_text import RichText
 
 from activities.models import ActivityIndexPage
@@ -173,8 +173,12 @@ def baggrund_body(process_leader: ContactPerson) -> list:
 
 
 def publish(page: Page, published_at: datetime.datetime | None = None) -> None:
-    """Publish the page's current state; with published_at, date it as the original was."""
-    revision = page.save_revision()
+    """Publish the page's current state as a version the history offers to return to (*Se og
+    gendan denne version*: Wagtail offers it on the entry that made the version, its creation
+    or an edit, not on its publication); with published_at, date it as the original was."""
+    created = PageLogEntry.objects.filter(page=page, action="wagtail.create", revision=None)
+    revision = page.save_revision(log_action=not created.exists())
+    created.update(revision=revision)
     revision.publish()
     if published_at is not None:
         type(revision).objects.filter(pk=revision.pk).update(created_at=published_at)

@@ -192,6 +192,17 @@ def test_the_page_chooser_opens_at_the_home_page(procesleder_client, seeded):
 
 
 @pytest.mark.django_db
+def test_the_redirect_forms_page_chooser_opens_at_the_home_page(procesleder_client, seeded):
+    """The redirect form's chooser asks for any page by the base type's name."""
+    home = Site.objects.get(is_default_site=True).root_page
+    chooser = procesleder_client.get("/admin/choose-page/?page_type=wagtailcore.page")
+    assert json.loads(chooser.content)["parent_page_id"] == home.pk
+    # A chooser for one page type (a story's activity) starts where Wagtail starts it.
+    activity = procesleder_client.get("/admin/choose-page/?page_type=activities.activitypage")
+    assert json.loads(activity.content)["parent_page_id"] != home.pk
+
+
+@pytest.mark.django_db
 def test_the_page_chooser_is_for_editors_only(client, seeded):
     assert client.get("/admin/choose-page/").status_code == 302
 

@@ -1,14 +1,18 @@
 """The seed content: the original Baggrund page, word for word, in the seed's order, built by an
 idempotent command that never overwrites editors' work."""
 
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
-from wagtail.models import Page, Revision
+from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.test.utils.form_data import querydict_from_html
 
 from contacts.models import ContactPerson, Office
 from pages.models import ContentPage, PhasePage
+from tests.support.editor_posts import page_edit_data
 from tests.support.html import normalise, soup, text_of
 
 # A verbatim copy of the original page, kept with the tests as the reference they check against.
@@ -140,3 +144,48 @@ def test_baggrund_shows_the_vision_from_the_home_page(client, seeded):
     home.vision_text = "<p>En ny formulering af visionen.</p>"
     home.save_revision().publish()
     assert "En ny formulering af visionen." in text_of(client.get("/baggrund/"), "main")
+
+
+def seed_version_offered(procesleder_client, page) -> bool:
+    """Whether the page's history offers the seed's version (*Se og gendan denne version*)."""
+    first = Revision.objects.filter(object_id=str(page.pk)).order_by("created_at", "pk").first()
+    history = procesleder_client.get(f"/admin/pages/{page.pk}/history/")
+    return f"/admin/pages/{page.pk}/revisions/{first.pk}/revert/" in history.content.decode()
+
+
+def publish_introduction(procesleder_client, page, text: str) -> None:
+    data = page_edit_data(
+        procesleder_client, page, introduction=text, **{"action-publish": "action-publish"}
+    )
+    procesleder_client.post(f"/admin/pages/{page.pk}/edit/", data)
+
+
+@pytest.mark.django_db
+def test_the_history_brings_back_the_seeds_text(procesleder_client, client, seeded):
+    phase = seeded["phases"][1]
+    seed_text = phase.introduction
+    publish_introduction(procesleder_client, phase, "En ny indledning.")
+    assert "En ny indledning." in text_of(client.get(phase.url))
+
+    assert seed_version_offered(procesleder_client, phase)
+    first = Revision.objects.filter(object_id=str(phase.pk)).order_by("created_at", "pk").first()
+    revert_url = f"/admin/pages/{phase.pk}/revisions/{first.pk}/revert/"
+    form = querydict_from_html(
+        procesleder_client.get(revert_url).content.decode(), form_id="page-edit-form"
+    ).dict()
+    assert form["introduction"].strip() == seed_text
+    # What the revert page's form sends (its body is the editor's, unchanged here).
+    data = page_edit_data(procesleder_client, phase, **{"action-publish": "action-publish"})
+    procesleder_client.post(revert_url, {**data, "introduction": form["introduction"]})
+    assert normalise(seed_text) in text_of(client.get(phase.url))
+
+
+@pytest.mark.django_db
+def test_the_migration_links_a_seeded_sites_first_versions(procesleder_client, seeded):
+    """A site seeded before the seed linked its versions gets them linked by the migration."""
+    phase = seeded["phases"][0]
+    PageLogEntry.objects.filter(page=phase, action="wagtail.create").update(revision=None)
+    publish_introduction(procesleder_client, phase, "En ny indledning.")
+    assert not seed_version_offered(procesleder_client, phase)
+    import_module("home.migrations.0006_seed_versions_in_history").link_first_versions(apps, None)
+    assert seed_version_offered(procesleder_client, phase)

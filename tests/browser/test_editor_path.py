@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.site import log_in_as_procesleder
+from tests.support.browser import watch_for_policy_violations
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -135,20 +136,3 @@ def public_status(chromium, served_site, path: str) -> int:
     status = context.new_page().goto(path).status
     context.close()
     return status
-
-
-def watch_for_policy_violations(context) -> list[str]:
-    """Every Content-Security-Policy violation on any page of the context, as text."""
-    context.add_init_script(
-        "document.addEventListener('securitypolicyviolation', event => console.error("
-        "`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}`));"
-    )
-    violations = []
-    context.on(
-        "console",
-        lambda msg: (
-            ("CSP violation" in msg.text or "Content Security Policy" in msg.text)
-            and violations.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
-        ),
-    )
-    return violations

@@ -5,14 +5,13 @@ waiting list move up. The served site (gunicorn, another process) writes its mai
 (faxeif/settings/test.py, EMAIL_FILE_PATH), which the test reads."""
 
 import re
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.mail import sent_mail
+from tests.support.mail import mail_to
 from tests.support.spreadsheets import HEADINGS, csv_rows, xlsx_sheets
 
 pytestmark = pytest.mark.sqlite_only
@@ -58,19 +57,6 @@ def sign_up(visitor, name: str) -> None:
     visitor.get_by_label("Arbejdsplads").fill("Haslev Bibliotek")
     visitor.locator("form.signup-form button[type=submit]").click()
     expect(visitor.locator("h1")).to_have_text(re.compile("Tak for din tilmelding|ventelisten"))
-
-
-def mail_to(served_site, address: str, subject_start: str, wait: float = 10):
-    deadline = time.monotonic() + wait
-    while True:
-        found = [
-            m
-            for m in sent_mail(served_site["mail"])
-            if m.to == [address] and m.subject.startswith(subject_start)
-        ]
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
 
 
 def test_a_visitor_cancels_from_the_e_mail_and_the_waiting_list_moves_up(

@@ -1,6 +1,6 @@
 """What the browser checks share: the address of a page that does not exist, axe and the WCAG
-levels it checks, the keyboard's walk through a page, one look at a page for all three, and the
-Nu HTML Checker."""
+levels it checks, the keyboard's walk through a page, one look at a page for all three, the
+Nu HTML Checker, and a watch for Content-Security-Policy violations."""
 
 import json
 import shutil
@@ -108,3 +108,20 @@ def html_errors(paths: list[Path]) -> tuple[list[dict], int]:
         timeout=120,
     )
     return json.loads(result.stderr or result.stdout)["messages"], result.returncode
+
+
+def watch_for_policy_violations(context) -> list[str]:
+    """Every Content-Security-Policy violation on any page of the context, as text."""
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', event => console.error("
+        "`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}`));"
+    )
+    violations = []
+    context.on(
+        "console",
+        lambda msg: (
+            ("CSP violation" in msg.text or "Content Security Policy" in msg.text)
+            and violations.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
+        ),
+    )
+    return violations

@@ -45,3 +45,18 @@ def sent_mail(folder: str | Path) -> list[Mail]:
                     )
                 )
     return found
+
+
+def mail_to(served_site, address: str, subject_start: str, wait: float = 10) -> list[Mail]:
+    """The messages to `address` whose subject starts so, in the served site's mail folder,
+    waited for up to `wait` seconds (the site sends after its answer)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = [
+            m
+            for m in sent_mail(served_site["mail"])
+            if m.to == [address] and m.subject.startswith(subject_start)
+        ]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
