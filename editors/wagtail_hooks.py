@@ -3,7 +3,7 @@ shortcuts, without Wagtail's release notes."""
 
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import MenuItem, SubmenuMenuItem
 
 from . import views
 from .dashboard import ShortcutsPanel
@@ -51,3 +51,22 @@ def publish_first(menu_items, request, context):
     if publish is not None:
         menu_items.remove(publish)
         menu_items.insert(0, publish)
+
+
+@hooks.register("construct_main_menu")
+def settings_menu_without_wagtails_version(request, menu_items):
+    """Wagtail's settings menu ends with "Wagtail v8.0.1": the procesleder gets the same menu
+    without it (administrators keep it, for support)."""
+    if request.user.is_superuser:
+        return
+    for index, item in enumerate(menu_items):
+        if item.name == "settings":
+            menu_items[index] = SubmenuMenuItem(
+                item.label,
+                item.menu,
+                name=item.name,
+                icon_name=item.icon_name,
+                classname=item.classname,
+                order=item.order,
+                attrs=item.attrs,
+            )

@@ -100,6 +100,9 @@ def test_the_admin_shows_the_sites_mark_not_wagtails_bird(procesleder_client, se
         assert not page.select(".icon-wagtail"), f"Wagtail's bird in the {where}"
     for page in (login, dashboard):
         assert page.select_one("link[rel~='icon']")["href"].endswith("/img/favicon.svg")
+    # The sidebar's menus (drawn from this data) name no Wagtail version under Indstillinger.
+    sidebar = dashboard.find("script", id="wagtail-sidebar-props").string
+    assert "Indstillinger" in sidebar and "Wagtail v" not in sidebar
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.support.html import soup
+from tests.support.images import make_image
 from tests.support.showcase import build_showcase
 
 
@@ -78,3 +79,17 @@ def test_rich_text_offers_no_headings_colours_or_fonts():
         assert set(HomePage._meta.get_field(field).features) == set(paragraph.features)
     heading_levels = dict(BodyBlock.base_blocks["heading"].child_blocks["level"].field.choices)
     assert set(heading_levels) == {"2", "3"}
+
+
+@pytest.mark.django_db
+def test_a_small_image_lists_each_width_once(client, seeded):
+    """Wagtail does not enlarge: a 640 px upload answers width-800 and width-1200 with 640 px
+    renditions, which must not be listed twice ("… 640w, … 640w" is invalid HTML)."""
+    showcase = build_showcase(make_image(size=(640, 360)))
+    page = soup(client.get(showcase["content"].url))
+    figure = page.select_one("figure.block-figure")
+    srcsets = [figure.img["srcset"]] + [source["srcset"] for source in figure.select("source")]
+    for srcset in srcsets:
+        widths = [candidate.split()[-1] for candidate in srcset.split(",")]
+        assert widths == ["480w", "640w"], srcset
+    assert figure.img["width"] == "480"
