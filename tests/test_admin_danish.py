@@ -18,6 +18,9 @@ from tests.support.danish import ENGLISH_WORD
 from tests.support.html import soup, text_of
 from tests.support.showcase import build_showcase
 
+# What the admin says does not depend on the database: the SQLite pass only.
+pytestmark = pytest.mark.sqlite_only
+
 # Read out by a screen reader or shown by the browser, beside the text.
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 MAX_PAGES = 300

@@ -23,6 +23,9 @@ from tests.support.uploads import (
     upload,
 )
 
+# What an image file keeps does not depend on the database: the SQLite pass only.
+pytestmark = pytest.mark.sqlite_only
+
 # Metadata
 
 

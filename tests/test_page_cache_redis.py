@@ -16,6 +16,9 @@ from pagecache.cache import PageCacheWSGI
 from tests.support.html import text_of
 from tests.support.processes import require
 
+# The cache is Redis whichever database the pages come from: the SQLite pass only.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):

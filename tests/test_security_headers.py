@@ -17,6 +17,9 @@ from tests.support.editor_posts import page_edit_data
 from tests.support.html import text_of
 from tests.support.processes import run_manage
 
+# Headers and HTTPS settings do not depend on the database: the SQLite pass only.
+pytestmark = pytest.mark.sqlite_only
+
 
 def directives(response) -> dict[str, list[str]]:
     policy = response["Content-Security-Policy"]
@@ -162,14 +165,14 @@ def production(*args, database_url: str = "sqlite://:memory:") -> subprocess.Com
     return run_manage(env, *args, timeout=120)
 
 
-@pytest.mark.sqlite_only  # production settings on an in-memory SQLite, on either pass
+# Production settings on an in-memory SQLite.
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = production("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
 
 
-@pytest.mark.sqlite_only  # production settings on a SQLite file, on either pass
+# Production settings on a SQLite file.
 def test_production_redirects_to_https_and_sends_hsts(tmp_path):
     database_url = seeded_sqlite_file(tmp_path / "site.sqlite3")
     result = production("shell", "-c", PRODUCTION_REQUESTS, database_url=database_url)

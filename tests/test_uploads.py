@@ -17,6 +17,9 @@ from tests.support.uploads import (
     image_bytes,
 )
 
+# Which files are accepted does not depend on the database: the SQLite pass only.
+pytestmark = pytest.mark.sqlite_only
+
 # Documents
 
 
