@@ -25,7 +25,7 @@ from pagecache.cache import cached_data, changes_at, depends_on, varies_on_query
 
 from . import ical
 from .cancellation import CancelRouteMixin
-from .dates import DANISH_TIME, danish_moment, danish_period
+from .dates import DANISH_TIME, danish_moment, danish_period, danish_period_html
 from .forms import SignUpForm, from_another_site
 from .signups import SignUp, seats_taken, signups_key
 
@@ -237,8 +237,13 @@ class ActivityPage(CancelRouteMixin, CalendarRouteMixin, BasePage):
 
     @property
     def when(self) -> str:
-        """'tirsdag 10. oktober 2017, kl. 9.00-15.00'"""
+        """'tirsdag 10. oktober 2017, kl. 9.00–15.00' (mails, exports)"""
         return danish_period(self.start, self.end)
+
+    @property
+    def when_html(self) -> str:
+        """`when` for the site's pages, the time kept on one line."""
+        return danish_period_html(self.start, self.end)
 
     @property
     def start_iso(self) -> str:

@@ -128,8 +128,8 @@ def test_pages_link_to_their_calendar_files(client, temadag):
 @pytest.mark.parametrize(
     "start,end,expected",
     [
-        (at(2017, 10, 10, 9), at(2017, 10, 10, 15), "tirsdag 10. oktober 2017, kl. 9.00-15.00"),
-        (at(2026, 3, 28, 8, 30), at(2026, 3, 28, 12), "lørdag 28. marts 2026, kl. 8.30-12.00"),
+        (at(2017, 10, 10, 9), at(2017, 10, 10, 15), "tirsdag 10. oktober 2017, kl. 9.00–15.00"),
+        (at(2026, 3, 28, 8, 30), at(2026, 3, 28, 12), "lørdag 28. marts 2026, kl. 8.30–12.00"),
         (
             at(2017, 10, 10, 9),
             at(2017, 10, 11, 15, 30),
@@ -139,7 +139,7 @@ def test_pages_link_to_their_calendar_files(client, temadag):
         (
             datetime.datetime(2026, 6, 1, 22, tzinfo=UTC),
             datetime.datetime(2026, 6, 2, 6, tzinfo=UTC),
-            "tirsdag 2. juni 2026, kl. 0.00-8.00",
+            "tirsdag 2. juni 2026, kl. 0.00–8.00",
         ),
     ],
 )
@@ -163,8 +163,12 @@ def test_activity_page_shows_what_when_where_and_for_whom(client, index):
     page = soup(response)
     assert page.h1.get_text() == "LederForum i oktober"
     facts = text_of(response, "dl.facts")
-    assert "torsdag 10. oktober 2030, kl. 9.00-15.00" in facts
+    assert "torsdag 10. oktober 2030, kl. 9.00–15.00" in facts
     assert page.select_one("dl.facts time")["datetime"] == "2030-10-10T09:00:00+02:00"
+    # A line may break after the date, never inside the times (on the page and on its card).
+    assert page.select_one("dl.facts time .nowrap").get_text() == "kl. 9.00–15.00"
+    card = soup(client.get("/aktiviteter/")).select_one("li.card time .nowrap")
+    assert card.get_text() == "kl. 9.00–15.00"
     assert "Rådhuset, Frederiksgade 9, 4690 Haslev" in facts
     assert "Alle ledere i Faxe Kommune" in facts
     assert "LederForum" in text_of(response, ".page-header")

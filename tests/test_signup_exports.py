@@ -73,7 +73,7 @@ def test_the_csv_file_opens_in_danish_excel_with_the_filters_applied(procesleder
         ("Temadag om samskabelse", "Jens Jensen", "Tilmeldt"),
         ("Temadag om samskabelse", "Åse Ørsted", "Venteliste"),
     }
-    assert rows[0][1] == temadag.when  # "tirsdag 10. oktober 2017, kl. 9.00-15.00": one cell
+    assert rows[0][1] == temadag.when  # "tirsdag 10. oktober 2017, kl. 9.00–15.00": one cell
 
     waiting = csv_rows(download(procesleder_client, "status=waiting&export=csv"))
     assert [row[2] for row in waiting[1:]] == ["Åse Ørsted"]

@@ -281,7 +281,7 @@ def test_procesleder_edits_an_activity_in_the_admin(procesleder_client, client, 
     assert [(b.block_type, b.value["text"]) for b in saved.body] == [("heading", "Program")]
     page = text_of(client.get(temadag.url), "main")
     assert "Faxe Leder & LæringsAkademi" in page
-    assert "torsdag 10. oktober 2030, kl. 9.00-15.30" in page
+    assert "torsdag 10. oktober 2030, kl. 9.00–15.30" in page
     assert "Der er 25 ledige pladser ud af 25." in page
 
 

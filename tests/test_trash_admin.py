@@ -47,8 +47,8 @@ def test_the_procesleder_finds_the_papirkurv_in_the_menu_with_every_detail(
         "Forside",
         "/faser/",
         "Proces",
-        "2. juni 2026 kl. 14.05",
-        "31. august 2026 kl. 14.05",  # 90 days later
+        "02.06.2026 - 14:05",
+        "31.08.2026 - 14:05",  # 90 days later
         "Gendan",
     ):
         assert expected in row, expected
