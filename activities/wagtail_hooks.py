@@ -2,39 +2,21 @@
 corrects or deletes them (a deleted confirmed sign-up's seat goes to the waiting list), and
 downloads what the filters show as CSV or Excel, in the form Danish Excel opens as it is."""
 
-import csv
-from io import BytesIO
-
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
-from openpyxl import load_workbook
 from wagtail import hooks
 from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
-from wagtail.admin.views.mixins import Echo
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from spreadsheets.danish import DanishSpreadsheetMixin
+
 from .signups import SignUp, freeing_seats
 
-# A cell that starts with one of these is read as a formula by spreadsheet programs; a visitor
-# could type one into the sign-up form (CSV injection). Wagtail guards its Excel export, not CSV.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-# Danish Excel reads a CSV file as its list separator says (";", since "," is the decimal comma),
-# and as UTF-8 only when the file starts with the byte-order mark (else æ, ø, å come out wrong).
-CSV_DELIMITER = ";"
-BYTE_ORDER_MARK = "\ufeff".encode()
-SHEET_TITLE = "Tilmeldinger"
+class SignUpIndexView(DanishSpreadsheetMixin, IndexView):
+    sheet_title = "Tilmeldinger"
 
-
-def as_text(value):
-    """A CSV cell that a spreadsheet shows as the text typed, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class SignUpIndexView(IndexView):
     def get_base_queryset(self):
         # Each row names its activity: fetch them in the same query.
         return super().get_base_queryset().select_related("activity")
@@ -60,30 +42,6 @@ class SignUpIndexView(IndexView):
         params.pop("_w_filter_fragment", None)
         params["export"] = format
         return self.index_url + "?" + params.urlencode()
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        return as_text(value) if export_format == self.FORMAT_CSV else value
-
-    def stream_csv(self, queryset):
-        """Wagtail's CSV (the same headings and cells), in the form Danish Excel opens: the
-        byte-order mark first, ";" between cells. Wagtail's writer takes no dialect."""
-        writer = csv.DictWriter(Echo(), fieldnames=self.list_export, delimiter=CSV_DELIMITER)
-        yield BYTE_ORDER_MARK
-        yield writer.writerow(
-            {field: self.get_heading(queryset, field) for field in self.list_export}
-        )
-        for item in queryset:
-            yield self.write_csv_row(writer, self.to_row_dict(item))
-
-    def write_xlsx(self, queryset, output):
-        """Wagtail's workbook, with the sheet named in Danish: Wagtail names it "Sheet1" as it
-        writes it, with no way to say otherwise."""
-        workbook = BytesIO()
-        super().write_xlsx(queryset, workbook)
-        workbook = load_workbook(workbook)
-        workbook.active.title = SHEET_TITLE
-        workbook.save(output)
 
 
 class SignUpDeleteView(DeleteView):

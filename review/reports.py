@@ -3,9 +3,6 @@ review date has passed or comes within PAGE_REVIEW_SOON_DAYS, with owner and dat
 owner and by overdue or coming, one click to mark each reviewed; downloaded as a Danish Excel
 file or a CSV file that Danish Excel opens as it is (semicolons, UTF-8 with a byte-order mark)."""
 
-import csv
-import datetime
-
 import django_filters
 from django.conf import settings
 from django.middleware.csrf import get_token
@@ -17,11 +14,11 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import PageReportView
 from wagtail.models import Page
 
+from spreadsheets.danish import DanishSpreadsheetMixin
+
 from .models import display_name, due_label, editors, pages_to_review
 
 OVERDUE, COMING = "forfalden", "kommende"
-# A cell that starts with one of these is read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PagesToReviewFilterSet(WagtailFilterSet):
@@ -73,8 +70,8 @@ class ReviewedButtonColumn(Column):
         return context
 
 
-class PagesToReviewReport(PageReportView):
-    page_title = "Sider til gennemgang"
+class PagesToReviewReport(DanishSpreadsheetMixin, PageReportView):
+    page_title = sheet_title = "Sider til gennemgang"
     header_icon = "time"
     index_url_name = "review:report"
     index_results_url_name = "review:report_results"
@@ -133,46 +130,3 @@ class PagesToReviewReport(PageReportView):
             "overdue": "Ja" if page.review.due < today else "Nej",
             "url": page.full_url or "",
         }
-
-    def headings(self) -> list[str]:
-        return [self.export_headings[field] for field in self.list_export]
-
-    def stream_csv(self, queryset):
-        writer = csv.writer(_Echo(), delimiter=";")
-        yield "\ufeff" + writer.writerow(self.headings())
-        for page in queryset:
-            yield writer.writerow([_csv_cell(value) for value in self.to_row_dict(page).values()])
-
-    def write_xlsx(self, queryset, output):
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=self.page_title)
-        sheet.append(self.headings())
-        for page in queryset:
-            row = []
-            for value in self.to_row_dict(page).values():
-                cell = WriteOnlyCell(sheet, value)
-                if isinstance(value, datetime.date):
-                    cell.number_format = "DD.MM.YYYY"
-                elif cell.data_type == "f":  # a title that looks like a formula stays text
-                    cell.data_type = "s"
-                row.append(cell)
-            sheet.append(row)
-        workbook.save(output)
-
-
-class _Echo:
-    """A file for csv.writer that hands each line back instead of storing it."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value):
-    if isinstance(value, datetime.date):
-        return f"{value:%d.%m.%Y}"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
