@@ -75,6 +75,11 @@ class BasePage(SitePage):
     class Meta:
         abstract = True
 
+    @property
+    def shows_contacts(self) -> bool:
+        """Whether the body holds a contact card: the footer then leaves its contacts out."""
+        return any(block["type"] == "contact_card" for block in self.body.raw_data)
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):

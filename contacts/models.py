@@ -198,6 +198,7 @@ class ContactPage(BasePage):
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
+    shows_contacts = True  # every office and person: the footer leaves its own out
 
     class Meta:
         verbose_name = "kontaktside"

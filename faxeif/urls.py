@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts.views import password_reset, site_login
 from base.views import accessibility_statement
 from editors.chooser import browse_from_home
-from faxeif.views import healthz
+from faxeif.views import favicon, healthz
 from findability.sitemap import PageSitemap
 from findability.views import robots_txt, search
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     # The login page of login-restricted pages and documents, in place of Wagtail's own at the
     # same address (and with its name, which Wagtail's redirects use).
     path("_util/login/", site_login, name="wagtailcore_login"),

@@ -1,4 +1,4 @@
-"""Views of the site as a whole: its health check and its answer to errors."""
+"""Views of the site as a whole: its health check, its answer to errors, and /favicon.ico."""
 
 import logging
 import sys
@@ -11,7 +11,8 @@ from django.db import (
     ProgrammingError,
     connection,
 )
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as django_server_error
@@ -96,3 +97,9 @@ def unavailable(content: str, **kwargs) -> HttpResponse:
     # Never stored anywhere, so the page is back as soon as the database is.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links: the
+    icon's hashed static address, where it is cached for ever (not a 404 page each time)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))

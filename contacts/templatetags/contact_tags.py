@@ -14,7 +14,11 @@ def footer_contacts() -> dict:
     }
 
 
-@register.inclusion_tag("includes/footer.html")
-def site_footer():
+@register.inclusion_tag("includes/footer.html", takes_context=True)
+def site_footer(context):
+    """The footer, with the contacts unless the page above it shows them already (a contact
+    card, the contact page): nobody reads the same card twice."""
+    if getattr(context.get("page"), "shows_contacts", False):
+        return {"contacts_shown": True}
     # Every page shows the footer: keep its contacts in the cache until a contact changes.
     return cached_data("footer", CONTACT_DEPENDENCIES, footer_contacts)
