@@ -12,8 +12,8 @@ from django.db import (
     connection,
 )
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.templatetags.static import static
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as django_server_error
 from wagtail.models import Site
