@@ -24,7 +24,7 @@ export HOST PORT
 DEV_SETTINGS  := faxeif.settings.dev
 TEST_SETTINGS := faxeif.settings.test
 
-.PHONY: help venv run lint test fmt clean bench soak
+.PHONY: help venv run lint test fmt clean bench soak lighthouse
 
 help: ## List the targets
 	@echo "Targets:"
@@ -90,6 +90,13 @@ bench: $(STAMP) ## Benchmark the production setup: throughput, latency, memory, 
 soak: $(STAMP) ## Load with a killed worker and a PostgreSQL restart: errors, and no lost saves
 	bash scripts/soak/run.sh
 
+# Lighthouse from package-lock.json (Node.js and npm from Debian), on one page of each type of the
+# browser tests' site, in Debian's Chromium. About two minutes.
+lighthouse: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
+lighthouse: $(STAMP) ## Lighthouse (mobile) on every page type: 100 in all four categories
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(PYTEST) -m lighthouse tests/browser/test_lighthouse.py -s $(PYTEST_ARGS)
+
 clean: ## Remove .venv, collected static files and caches (keeps var/ and media/)
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -33,15 +33,22 @@ def pytest_collection_finish(session):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Each pass leaves out the tests marked for the other (pyproject.toml says which and why):
-    deselected, and counted as such, not skipped."""
+    """Each pass leaves out the tests marked for the other (pyproject.toml says which and why),
+    and the Lighthouse check unless `-m lighthouse` asks for it: deselected, and counted as
+    such, not skipped."""
     from tests.support.databases import on_postgres
 
-    other_pass = "sqlite_only" if on_postgres() else "postgresql_only"
-    deselected = [item for item in items if item.get_closest_marker(other_pass)]
+    left_out = ["sqlite_only" if on_postgres() else "postgresql_only"]
+    if "lighthouse" not in (config.getoption("markexpr") or ""):
+        left_out.append("lighthouse")  # make lighthouse asks for it by name
+
+    def is_left_out(item) -> bool:
+        return any(item.get_closest_marker(marker) for marker in left_out)
+
+    deselected = [item for item in items if is_left_out(item)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker(other_pass)]
+        items[:] = [item for item in items if not is_left_out(item)]
 
 
 def pytest_report_header(config):
