@@ -17,14 +17,17 @@ other parameter (`?utm_source=`, junk) is answered from the copy without it, so 
 made-up query strings stores nothing new.
 """
 
+import functools
 import hashlib
 import secrets
 import time
 from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+import wagtail
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
@@ -202,9 +205,27 @@ def _query_pairs(environ, names) -> list[tuple[str, str]]:
     return sorted((pair for pair in pairs if pair[0] in names), key=lambda pair: pair[0])
 
 
+@functools.cache
+def release() -> str:
+    """What a deploy changes in every page without renewing a dependency key: the site's
+    templates, the static files' hashed names (a new stylesheet is a new address) and Wagtail's
+    own templates (its version). Part of every key: after a deploy the workers render pages
+    afresh instead of serving the old pages, which link the old stylesheet. Read once per
+    process (a deploy restarts them)."""
+    digest = hashlib.sha256(wagtail.__version__.encode())
+    for directory in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(directory).rglob("*.*")):
+            digest.update(str(path.relative_to(directory)).encode() + path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _hashed(kind: str, text: str) -> str:
     # Hashed: a query string can be as long as a visitor likes, a cache key cannot.
-    return f"{KEY_PREFIX}:{kind}:{ENTRY_FORMAT}:{hashlib.sha256(text.encode()).hexdigest()}"
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return f"{KEY_PREFIX}:{kind}:{ENTRY_FORMAT}:{release()}:{digest}"
 
 
 def _page_key(address: str, pairs) -> str:

@@ -316,3 +316,20 @@ def test_a_full_page_cache_is_culled_but_never_loses_a_dependency_version(client
     for url in REAL_PAGES:  # a culled page is rendered once more, then cached again
         if client.get(url)["X-Cache"] == "MISS":
             assert client.get(url)["X-Cache"] == "HIT", url
+
+
+@pytest.mark.django_db
+def test_a_deploy_with_a_new_stylesheet_renders_pages_afresh(client, seeded, settings, tmp_path):
+    # A page cached before the deploy links the old stylesheet; after it (a new static files
+    # manifest, new processes) the same address renders again and links the new one.
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.1.css"}}')
+    cache_module.release.cache_clear()
+    client.get("/baggrund/")
+    assert client.get("/baggrund/")["X-Cache"] == "HIT"
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.2.css"}}')
+    cache_module.release.cache_clear()  # what a new worker process starts with
+    try:
+        assert client.get("/baggrund/")["X-Cache"] == "MISS"
+    finally:
+        cache_module.release.cache_clear()
