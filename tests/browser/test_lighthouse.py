@@ -64,19 +64,25 @@ def lighthouse(url: str, report: Path) -> dict:
     return json.loads(report.read_text())
 
 
-def shortfalls(result: dict) -> list[str]:
-    """Each category under 100, with the audits that cost it points."""
+# Audits a page fails on purpose, where the site's own rule wins over Lighthouse's: search results
+# tell search engines not to index them (noindex), which Lighthouse's SEO score counts against.
+ON_PURPOSE = {"/soeg/?q=samskabelse": {"is-crawlable"}}
+
+
+def shortfalls(result: dict, allowed: set[str]) -> list[str]:
+    """The audits that cost a category points, but those `allowed`."""
     found = []
     for name in CATEGORIES:
         category = result["categories"][name]
-        if category["score"] == 1:
-            continue
         lost = [
             f"{ref['id']} ({result['audits'][ref['id']].get('displayValue', '')})"
             for ref in category["auditRefs"]
-            if ref["weight"] and (result["audits"][ref["id"]].get("score") or 0) < 1
+            if ref["weight"]
+            and (result["audits"][ref["id"]].get("score") or 0) < 1
+            and ref["id"] not in allowed
         ]
-        found.append(f"{name} {category['score'] * 100:.0f}: {', '.join(lost)}")
+        if lost:
+            found.append(f"{name} {category['score'] * 100:.0f}: {', '.join(lost)}")
     return found
 
 
@@ -91,6 +97,6 @@ def test_every_page_type_scores_100_in_all_four_categories(served_site):
         result = lighthouse(served_site["base_url"] + url, reports / f"{name}.json")
         scores = {name: result["categories"][name]["score"] * 100 for name in CATEGORIES}
         print(f"{url}: {scores}")
-        if lost := shortfalls(result):
+        if lost := shortfalls(result, ON_PURPOSE.get(url, set())):
             problems[url] = lost
     assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
