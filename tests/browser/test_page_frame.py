@@ -36,6 +36,13 @@ def test_the_footer_ends_the_window_on_short_pages(pages_seen):
     assert not bands, "\n".join(bands)
 
 
+def test_a_row_holds_at_most_three_cards(pages_seen):
+    grids = [(seen.url, grid) for seen in pages_seen(1280) for grid in seen.layout["grids"]]
+    assert any(len(grid["items"]) > 3 for _, grid in grids), "no listing of four or more cards"
+    crowded = [(url, grid) for url, grid in grids if grid["firstRow"] > 3]
+    assert not crowded, crowded
+
+
 def test_one_or_two_cards_fill_their_row(pages_seen):
     few = [
         (seen.url, grid)

@@ -88,6 +88,9 @@ MEASURE_LAYOUT_SCRIPT = """() => {
             width: list.clientWidth,
             items: [...list.children].map(item => item.getBoundingClientRect().width),
             rows: new Set([...list.children].map(item => Math.round(top(item)))).size,
+            firstRow: [...list.children].filter(
+                item => Math.round(top(item)) === Math.round(top(list.children[0]))
+            ).length,
         })),
     };
 }"""
