@@ -45,16 +45,21 @@ def palette(on_tile: bool) -> tuple[str, str, str]:
     return (WHITE, ACCENT, ACCENT) if on_tile else (BRAND, ACCENT, BRAND_DARK)
 
 
-def svg(on_tile: bool) -> str:
+def svg(on_tile: bool, faint: bool = False) -> str:
+    """The mark as SVG: on the page's white, on the brand tile (icons), or `faint` (white at low
+    opacity, the accent at full strength) for the home page's hero without a picture."""
     people, accent, core = palette(on_tile)
+    if faint:
+        people = core = WHITE
     middle = SIZE / 2
-    shapes = []
+    first, *others = dots()
+    circle = '<circle cx="{:.2f}" cy="{:.2f}" r="{}" fill="{}"/>'.format
+    group = [circle(x, y, DOT, people) for x, y in others] + [circle(middle, middle, CORE, core)]
+    if faint:
+        group = ['<g fill-opacity=".16">', *group, "</g>"]
+    shapes = [circle(*first, DOT, accent), *group]
     if on_tile:
-        shapes.append(f'<rect width="{SIZE}" height="{SIZE}" rx="10" fill="{BRAND}"/>')
-    for i, (x, y) in enumerate(dots()):
-        fill = accent if i == 0 else people
-        shapes.append(f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{DOT}" fill="{fill}"/>')
-    shapes.append(f'<circle cx="{middle}" cy="{middle}" r="{CORE}" fill="{core}"/>')
+        shapes.insert(0, f'<rect width="{SIZE}" height="{SIZE}" rx="10" fill="{BRAND}"/>')
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" '
         f'width="{SIZE}" height="{SIZE}">' + "".join(shapes) + "</svg>\n"
@@ -86,6 +91,7 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     (OUT / "logo.svg").write_text(svg(on_tile=False))
     (OUT / "favicon.svg").write_text(svg(on_tile=True))
+    (OUT / "hero-mark.svg").write_text(svg(on_tile=False, faint=True))
     raster(180, padding=0.1).save(OUT / "apple-touch-icon.png", optimize=True)
     raster(192, padding=0.1).save(OUT / "icon-192.png", optimize=True)
     raster(512, padding=0.1).save(OUT / "icon-512.png", optimize=True)
