@@ -90,7 +90,7 @@ def test_a_page_shows_its_picture_at_the_top_in_modern_formats(client, seeded, i
     img = figures[0].select_one("picture img")
     assert img["alt"] == ALT
     assert int(img["width"]) * 9 == int(img["height"]) * 16  # the 16:9 crop
-    assert img["fetchpriority"] == "high" and img["decoding"] == "async"
+    assert img["decoding"] == "async"
     assert "loading" not in img.attrs  # the first thing seen: never lazily
 
 
