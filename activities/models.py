@@ -18,7 +18,7 @@ from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from base.models import BasePage
+from base.models import BasePage, PicturedPage, picture_panel
 from base.pagination import listing_url, page_links, paginate
 from base.privacy import public_q
 from pagecache.cache import cached_data, changes_at, depends_on, varies_on_query
@@ -150,7 +150,7 @@ class ActivityIndexPage(CalendarRouteMixin, BasePage):
         )
 
 
-class ActivityPage(CancelRouteMixin, CalendarRouteMixin, BasePage):
+class ActivityPage(CancelRouteMixin, CalendarRouteMixin, PicturedPage, BasePage):
     """One activity: a temadag, seminar, workshop, LederForum or Faxe Leder & LæringsAkademi,
     with its time, place and audience, and optionally a sign-up with a number of seats."""
 
@@ -196,6 +196,7 @@ class ActivityPage(CancelRouteMixin, CalendarRouteMixin, BasePage):
             ],
             heading="Hvad, hvornår og hvor",
         ),
+        picture_panel(),
         *BasePage.content_panels[1:],
         MultiFieldPanel(
             [
@@ -319,6 +320,8 @@ class ActivityPage(CancelRouteMixin, CalendarRouteMixin, BasePage):
             data["description"] = description
         if self.audience:
             data["audience"] = {"@type": "Audience", "audienceType": self.audience}
+        if picture := self.page_picture:
+            data["image"] = picture.for_sharing(request)["url"]
         return data
 
     def signup_url(self, request=None) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.safestring import mark_safe
 
+from base.models import organisation_id
 from contacts.models import CONTACT_DEPENDENCIES, ContactPerson, Office, tel_href
 from pagecache.cache import cached_data
 
@@ -71,7 +72,7 @@ def organisation(home_url: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "GovernmentOrganization",
-        "@id": f"{home_url}#organisation",
+        "@id": organisation_id(home_url),
         "name": settings.WAGTAIL_SITE_NAME,
         "url": home_url,
         "parentOrganization": PARENT_ORGANISATION,

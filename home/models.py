@@ -8,13 +8,13 @@ from wagtail.search import index
 
 from activities.models import upcoming_activities
 from base.blocks import RICH_TEXT_FEATURES
-from base.models import SitePage
+from base.models import PicturedPage, SitePage, picture_panel
 from base.privacy import public_q
 from pagecache.cache import depends_on
 from stories.models import newest_stories
 
 
-class HomePage(SitePage):
+class HomePage(PicturedPage, SitePage):
     vision_heading = models.CharField(
         "visionens overskrift", max_length=200, default="Faxe er et tilvalg"
     )
@@ -30,6 +30,7 @@ class HomePage(SitePage):
         MultiFieldPanel(
             [FieldPanel("vision_heading"), FieldPanel("vision_text")], heading="Vision"
         ),
+        picture_panel(),
         FieldPanel("introduction"),
     ]
     search_fields = Page.search_fields + [

@@ -6,12 +6,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 
-from base.models import BasePage
+from base.models import BasePage, PicturedPage, picture_panel
 from base.privacy import public_q
 from pagecache.cache import cached_data
 
 
-class ContentPage(BasePage):
+class ContentPage(PicturedPage, BasePage):
     """An ordinary page of text, images and contacts, such as Baggrund."""
 
     subtitle = models.CharField(
@@ -22,7 +22,9 @@ class ContentPage(BasePage):
     )
 
     content_panels = (
-        BasePage.content_panels[:1] + [FieldPanel("subtitle")] + BasePage.content_panels[1:]
+        BasePage.content_panels[:1]
+        + [FieldPanel("subtitle"), picture_panel()]
+        + BasePage.content_panels[1:]
     )
     parent_page_types = ["home.HomePage", "pages.ContentPage"]
     subpage_types = ["pages.ContentPage"]
@@ -58,7 +60,7 @@ class PhasePageQuerySet(PageQuerySet):
         return self.order_by("start_date", "path")
 
 
-class PhasePage(BasePage):
+class PhasePage(PicturedPage, BasePage):
     """One phase of the culture process, with its period."""
 
     start_date = models.DateField(
@@ -83,6 +85,7 @@ class PhasePage(BasePage):
             ],
             heading="Periode",
         ),
+        picture_panel(),
         *BasePage.content_panels[1:],
     ]
     parent_page_types = ["pages.PhaseIndexPage"]

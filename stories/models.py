@@ -3,7 +3,6 @@ their index with tags, pages and an RSS feed."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
@@ -19,7 +18,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from base.models import BasePage
+from base.models import BasePage, PicturedPage, organisation_id, picture_panel
 from base.pagination import NOT_FOUND, page_links, requested_page
 from base.privacy import public_q, restricted_paths
 from pagecache.cache import depends_on, varies_on_query
@@ -27,11 +26,6 @@ from pagecache.cache import depends_on, varies_on_query
 # Page cache key for what shows stories outside their index (an activity, the home page): renewed
 # when any story is published, unpublished, moved or deleted.
 STORY_DEPENDENCY = "model:stories.storypage"
-
-TEASER_ALT_MISSING = (
-    "Skriv en alternativ tekst til billedet, der siger det samme som billedet for dem, der ikke "
-    "kan se det. (Har billedet en beskrivelse under Billeder, bruges den, når feltet er tomt.)"
-)
 
 
 class StoryPageTag(TaggedItemBase):
@@ -59,7 +53,7 @@ class StoryPageQuerySet(PageQuerySet):
         )
 
 
-class StoryPage(BasePage):
+class StoryPage(PicturedPage, BasePage):
     """A fortælling, reportage or prøvehandling: what happened, told by someone who was there."""
 
     class Kind(models.TextChoices):
@@ -108,6 +102,12 @@ class StoryPage(BasePage):
         help_text="Hvad billedet viser, for dem der ikke kan se det. Tomt: billedets beskrivelse "
         "fra Billeder.",
     )
+    # The story's picture is its teaser image, which it had before other pages had pictures:
+    # PicturedPage's own two fields give way to it.
+    picture = None
+    picture_alt = None
+    picture_field = "teaser_image"
+    picture_alt_field = "teaser_alt"
 
     content_panels = BasePage.content_panels[:1] + [
         MultiFieldPanel(
@@ -119,7 +119,7 @@ class StoryPage(BasePage):
             ],
             heading="Om fortællingen",
         ),
-        MultiFieldPanel([FieldPanel("teaser_image"), FieldPanel("teaser_alt")], heading="Billede"),
+        picture_panel("teaser_image", "teaser_alt"),
         *BasePage.content_panels[1:],
     ]
     search_fields = BasePage.search_fields + [
@@ -137,18 +137,6 @@ class StoryPage(BasePage):
         db_table = "pages_storypage"  # the table from before stories had an app of their own
         verbose_name = "fortælling"
         verbose_name_plural = "fortællinger"
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.teaser_image_id and not self.teaser_alt.strip():
-            # The image's own description (Billeder) says what it shows: the default, which
-            # the editor sees in the field and may change.
-            self.teaser_alt = self.teaser_image.description.strip()
-        if self.teaser_image_id and not self.teaser_alt:
-            errors["teaser_alt"] = TEASER_ALT_MISSING
-        if errors:
-            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
@@ -170,11 +158,31 @@ class StoryPage(BasePage):
             return activity if activity.live and self.activity_is_public else None
         return Page.objects.live().filter(public_q(), pk=self.activity_id).first()
 
+    def structured_data(self, request) -> dict:
+        """schema.org Article, for search engines; its publisher is the organisation that every
+        page's head describes."""
+        organisation = {"@id": organisation_id(request.build_absolute_uri("/"))}
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": self.title,
+            "datePublished": self.date.isoformat(),
+            "author": {"@type": "Person", "name": self.author} if self.author else organisation,
+            "publisher": organisation,
+            "inLanguage": "da",
+            "mainEntityOfPage": request.build_absolute_uri(self.get_url(request)),
+        }
+        if self.last_published_at:
+            modified = timezone.localtime(self.last_published_at).replace(microsecond=0)
+            data["dateModified"] = modified.isoformat()
+        if picture := self.page_picture:
+            data["image"] = picture.for_sharing(request)["url"]
+        if description := self.summary:
+            data["description"] = description
+        return data
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if self.teaser_image_id:
-            # One image: its renditions come from Wagtail's rendition cache, not a query.
-            depends_on(f"image:{self.teaser_image_id}")
         context["activity"] = self.linked_activity()
         context["index"] = self.get_parent()  # no query when routed through the index
         context["tags"] = list(self.tags.order_by("name"))

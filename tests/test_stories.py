@@ -168,7 +168,7 @@ def test_story_shows_kind_date_author_tags_and_teaser_image(client, seeded, imag
     assert meta == "Prøvehandling · 10. oktober 2017 · Af Mette Hansen, Haslev Skole"
     assert "Vi prøvede noget nyt." in text_of(response, ".page-body")
     page = soup(response)
-    img = page.select_one(".story-image img")
+    img = page.select_one(".page-picture img")
     assert img["alt"] == "Deltagere i rundkreds i gymnastiksalen"
     assert img["width"] and img["height"]
     tags = [(a.get_text(), a["href"]) for a in page.select(".story-tags a")]
@@ -197,8 +197,8 @@ def test_teaser_image_needs_alt_text_in_danish(seeded, image):
         story.full_clean()
     assert error.value.message_dict["teaser_alt"] == [
         "Skriv en alternativ tekst til billedet, der siger det samme som billedet for dem, der "
-        "ikke kan se det. (Har billedet en beskrivelse under Billeder, bruges den, når feltet "
-        "er tomt.)"
+        "ikke kan se det, eller marker billedet som dekorativt. (Har billedet en beskrivelse "
+        "under Billeder, bruges den, når feltet er tomt.)"
     ]
     story.teaser_alt = "Deltagere på en temadag"
     story.full_clean()
@@ -218,7 +218,7 @@ def test_teaser_alt_text_defaults_to_the_images_description(procesleder_client, 
         **{"action-publish": "action-publish"},
     )
     assert procesleder_client.post(f"/admin/pages/{story.pk}/edit/", data).status_code == 302
-    img = soup(client.get("/fortaellinger/rundkreds/")).select_one(".story-image img")
+    img = soup(client.get("/fortaellinger/rundkreds/")).select_one(".page-picture img")
     assert img["alt"] == "Ledere i rundkreds på rådhuset"
     # The editor sees the text in the field, to keep or change.
     edit = soup(procesleder_client.get(f"/admin/pages/{story.pk}/edit/"))
@@ -248,7 +248,7 @@ def test_procesleder_is_told_in_danish_to_describe_the_teaser_image(
         **{"action-publish": "action-publish"},
     )
     assert procesleder_client.post(edit_url, data).status_code == 302
-    img = soup(client.get("/fortaellinger/temadag-i-haslev/")).select_one(".story-image img")
+    img = soup(client.get("/fortaellinger/temadag-i-haslev/")).select_one(".page-picture img")
     assert img["alt"] == "Deltagere på en temadag"
 
 

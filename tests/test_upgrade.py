@@ -41,8 +41,8 @@ print("ok")
 # is not an activity (the admin never let editors make one; the migration drops it).
 LINK_TO_A_CONTENT_PAGE = """
 from django.db import connection
-from pages.models import ContentPage
-baggrund = ContentPage.objects.get(slug="baggrund")
+from wagtail.models import Page
+baggrund = Page.objects.get(slug="baggrund")  # the pages app's tables are as they were then
 with connection.cursor() as cursor:
     cursor.execute("UPDATE pages_storypage SET activity_id = %s WHERE page_ptr_id = "
                    "(SELECT id FROM wagtailcore_page WHERE slug = 'om-baggrund')", [baggrund.pk])

@@ -25,6 +25,14 @@ def description(page) -> str:
     return Truncator(page.summary).chars(DESCRIPTION_LENGTH)
 
 
+def shared_picture(page, request) -> dict | None:
+    """The page's picture as link previews show it (large, X's summary_large_image card), with
+    its alt text unless it is decorative; None: the preview has no picture."""
+    if (picture := page.page_picture) is None:
+        return None
+    return {**picture.for_sharing(request), "alt": picture.alt}
+
+
 @register.simple_tag
 def meta_description(page) -> str:
     return description(page) if isinstance(page, SitePage) else ""
@@ -55,6 +63,7 @@ def seo_head(context):
         "url": url,
         "type": "website" if is_home else "article",
     }
+    head["og_image"] = shared_picture(page, request)
     if root is not None and not is_home and page.path.startswith(root.path):
         crumbs = [*ancestor_crumbs(page, root, request), {"name": page.title, "path": parts[2]}]
         head["json_ld"].append(json_ld(breadcrumb_list(crumbs, request)))

@@ -46,8 +46,15 @@ def build_showcase(image) -> dict:
     body = every_block(image, ContactPerson.objects.first())
     faser = PhaseIndexPage.objects.get()
     pages = {
+        # Pictures on the showcase's own pages (the seeded home page and Baggrund have none).
         "content": home.add_child(
-            instance=ContentPage(title="Eksempelside", slug="eksempelside", subtitle="Alle blokke")
+            instance=ContentPage(
+                title="Eksempelside",
+                slug="eksempelside",
+                subtitle="Alle blokke",
+                picture=image,
+                picture_alt="Ledere i rundkreds på en temadag",
+            )
         ),
         "phase": faser.add_child(
             instance=PhasePage(
@@ -55,6 +62,8 @@ def build_showcase(image) -> dict:
                 slug="eksempelfase",
                 start_date=datetime.date(2030, 1, 1),
                 introduction="En fase med alle blokke.",
+                picture=image,
+                picture_decorative=True,
             )
         ),
         # One per site: the seeded ones take the blocks.

@@ -119,6 +119,8 @@ def build(image) -> dict[str, Page]:
             place=TOWN_HALL,
             audience="Alle ledere i Faxe Kommune",
             introduction="En temadag med alle blokke.",
+            picture=image,
+            picture_alt="Deltagere ved bordene i rådhusets kantine",
             signup_enabled=True,
             capacity=40,
         )
