@@ -52,6 +52,8 @@ def build_showcase(image) -> dict:
                 title="Eksempelside",
                 slug="eksempelside",
                 subtitle="Alle blokke",
+                # Its meta description, which search engines and Lighthouse look for.
+                introduction="En side med alle blokke, til browsertestene.",
                 picture=image,
                 picture_alt="Ledere i rundkreds på en temadag",
             )
