@@ -92,6 +92,8 @@ def test_a_page_shows_its_picture_at_the_top_in_modern_formats(client, seeded, i
     assert int(img["width"]) * 9 == int(img["height"]) * 16  # the 16:9 crop
     assert img["decoding"] == "async"
     assert "loading" not in img.attrs  # the first thing seen: never lazily
+    if kind == "home":  # beside the vision, in the hero
+        assert figures[0].find_parent("section", class_="hero--picture")
 
 
 @pytest.mark.django_db
