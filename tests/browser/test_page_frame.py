@@ -149,3 +149,11 @@ def test_a_printed_page_shows_the_content_its_address_and_update_date(visitor, s
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     visitor.emulate_media(media="screen")
     assert not address.is_visible()
+
+
+def test_the_link_after_a_list_of_cards_keeps_its_distance(visitor, served_site):
+    # Fortællinger: the RSS link under the cards (it used to touch the card above it).
+    visitor.goto("/fortaellinger/")
+    cards = visitor.locator("main .cards").last.bounding_box()
+    link = visitor.locator(".feed-link").bounding_box()
+    assert link["y"] - (cards["y"] + cards["height"]) >= 24
