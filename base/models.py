@@ -125,10 +125,10 @@ class PagePicture(NamedTuple):
         }
 
 
-def picture_panel(image_field: str = "picture", alt_field: str = "picture_alt"):
+def picture_panel():
     """The editor's "Billede": the image, its alt text and the choice of none."""
     return MultiFieldPanel(
-        [FieldPanel(image_field), FieldPanel(alt_field), FieldPanel("picture_decorative")],
+        [FieldPanel("picture"), FieldPanel("picture_alt"), FieldPanel("picture_decorative")],
         heading="Billede",
     )
 
@@ -136,10 +136,7 @@ def picture_panel(image_field: str = "picture", alt_field: str = "picture_alt"):
 class PicturedPage(models.Model):
     """A page with a picture at its top, also shown when the page is shared (the home page,
     content pages, phases, activities, stories). The editor chooses an image, whose focal point
-    (set under Billeder) the crops keep, and says what it shows or that it is decorative.
-
-    A page type that already has an image field names it in `picture_field` and
-    `picture_alt_field` and sets the two fields here to None (Django then leaves them out)."""
+    (set under Billeder) the crops keep, and says what it shows or that it is decorative."""
 
     picture = models.ForeignKey(
         "wagtailimages.Image",
@@ -165,9 +162,6 @@ class PicturedPage(models.Model):
         "springer det så over.",
     )
 
-    picture_field = "picture"
-    picture_alt_field = "picture_alt"
-
     class Meta:
         abstract = True
 
@@ -176,44 +170,44 @@ class PicturedPage(models.Model):
         image = self._picture_image()
         if image is None:
             return None
-        alt = "" if self.picture_decorative else getattr(self, self.picture_alt_field)
+        alt = "" if self.picture_decorative else self.picture_alt
         return PagePicture(image, alt)
 
     def _picture_image(self) -> AbstractImage | None:
         """The image, as cheaply as it comes: selected with the page (a story through its
         index), else kept in the cache until the image changes, so that a picture costs a page
         no query (its renditions come from Wagtail's rendition cache)."""
-        image_id = getattr(self, f"{self.picture_field}_id")
+        image_id = self.picture_id
         if not image_id:
             return None
         key = f"image:{image_id}"
         # Shown on the page and in its head: the page is renewed when the image changes (its
         # focal point, its file).
         depends_on(key)
-        field = self._meta.get_field(self.picture_field)
+        field = self._meta.get_field("picture")
         if field.is_cached(self):
-            return getattr(self, self.picture_field)
+            return self.picture
         image = cached_data(
             key, (key,), field.related_model._default_manager.filter(pk=image_id).first
         )
         if image is not None:  # None: deleted since the page was read (and its field emptied)
-            setattr(self, self.picture_field, image)  # once per page, however often it is shown
+            self.picture = image  # once per page, however often it is shown
         return image
 
     def clean(self):
         super().clean()
-        if not getattr(self, f"{self.picture_field}_id"):
+        if not self.picture_id:
             return
-        alt = getattr(self, self.picture_alt_field).strip()
+        alt = self.picture_alt.strip()
         if self.picture_decorative:
             alt = ""  # as the choice says: the text would never be shown
         elif not alt:
             # The image's own description (Billeder) says what it shows: the default, which
             # the editor sees in the field and may change.
-            alt = getattr(self, self.picture_field).description.strip()
+            alt = self.picture.description.strip()
             if not alt:
-                raise ValidationError({self.picture_alt_field: PICTURE_ALT_MISSING})
-        setattr(self, self.picture_alt_field, alt)
+                raise ValidationError({"picture_alt": PICTURE_ALT_MISSING})
+        self.picture_alt = alt
 
 
 @register_setting(icon="site")

@@ -86,29 +86,6 @@ class StoryPage(PicturedPage, BasePage):
         blank=True,
         help_text="Fx temadag, LederForum. Oversigten kan vise fortællingerne om ét emne.",
     )
-    teaser_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name="billede",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Vises øverst i fortællingen og i oversigten.",
-    )
-    teaser_alt = models.CharField(
-        "alternativ tekst til billedet",
-        max_length=250,
-        blank=True,
-        help_text="Hvad billedet viser, for dem der ikke kan se det. Tomt: billedets beskrivelse "
-        "fra Billeder.",
-    )
-    # The story's picture is its teaser image, which it had before other pages had pictures:
-    # PicturedPage's own two fields give way to it.
-    picture = None
-    picture_alt = None
-    picture_field = "teaser_image"
-    picture_alt_field = "teaser_alt"
-
     content_panels = BasePage.content_panels[:1] + [
         MultiFieldPanel(
             [
@@ -119,7 +96,7 @@ class StoryPage(PicturedPage, BasePage):
             ],
             heading="Om fortællingen",
         ),
-        picture_panel("teaser_image", "teaser_alt"),
+        picture_panel(),
         *BasePage.content_panels[1:],
     ]
     search_fields = BasePage.search_fields + [
@@ -191,16 +168,16 @@ class StoryPage(PicturedPage, BasePage):
 
 def prepare_story_cards(stories) -> list[StoryPage]:
     """Stories ready for stories/story_cards.html, their images' renditions fetched in one query
-    however many stories there are. Pass stories selected with their teaser_image."""
+    however many stories there are. Pass stories selected with their picture."""
     stories = list(stories)
-    images = [story.teaser_image for story in stories if story.teaser_image_id]
+    images = [story.picture for story in stories if story.picture_id]
     prefetch_related_objects(images, "renditions")
     depends_on(*(f"image:{image.pk}" for image in images))
     return stories
 
 
 def _public_stories():
-    return StoryPage.objects.live().filter(public_q()).select_related("teaser_image")
+    return StoryPage.objects.live().filter(public_q()).select_related("picture")
 
 
 def stories_about(activity_page: Page) -> list[StoryPage]:
@@ -257,7 +234,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
                 story = (
                     StoryPage.objects.child_of(self)
                     .filter(slug=path_components[0])
-                    .select_related("teaser_image")
+                    .select_related("picture")
                     .with_activity()
                     .first()
                 )
@@ -269,7 +246,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         depends_on(f"children:{self.path}")
-        stories = self.stories().select_related("teaser_image")
+        stories = self.stories().select_related("picture")
         tags = list(self.tags_in_use())
         current_tag = None
         varies_on_query("tag")

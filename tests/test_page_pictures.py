@@ -30,7 +30,7 @@ KINDS = ["home", "content", "phase", "activity", "story"]
 def page_with_picture(kind, image, alt=ALT, decorative=False):
     """A published page of this kind with `image` as its picture."""
     if kind == "story":
-        return add_story(teaser_image=image, teaser_alt=alt, picture_decorative=decorative)
+        return add_story(picture=image, picture_alt=alt, picture_decorative=decorative)
     fields = {"picture": image, "picture_alt": alt, "picture_decorative": decorative}
     if kind == "home":
         home = HomePage.objects.get()
@@ -158,8 +158,8 @@ def test_a_story_tells_search_engines_it_is_an_article(client, seeded, image):
         author="Mette Hansen, Haslev Skole",
         date=datetime.date(2017, 10, 10),
         introduction="Sådan gik det.",
-        teaser_image=image,
-        teaser_alt=ALT,
+        picture=image,
+        picture_alt=ALT,
     )
 
     html = soup(client.get(story.url))

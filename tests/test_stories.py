@@ -147,15 +147,15 @@ def test_one_page_of_stories_has_no_pagination(client, seeded):
 
 
 @pytest.mark.django_db
-def test_story_shows_kind_date_author_tags_and_teaser_image(client, seeded, image):
+def test_story_shows_kind_date_author_tags_and_picture(client, seeded, image):
     add_story(
         title="Temadag i Haslev",
         kind=StoryPage.Kind.PROEVEHANDLING,
         author="Mette Hansen, Haslev Skole",
         date=datetime.date(2017, 10, 10),
         introduction="Sådan gik det.",
-        teaser_image=image,
-        teaser_alt="Deltagere i rundkreds i gymnastiksalen",
+        picture=image,
+        picture_alt="Deltagere i rundkreds i gymnastiksalen",
         tags=["temadag", "LederForum"],
         body=[("paragraph", "<p>Vi prøvede noget nyt.</p>")],
     )
@@ -189,23 +189,23 @@ def test_story_shows_kind_date_author_tags_and_teaser_image(client, seeded, imag
 
 
 @pytest.mark.django_db
-def test_teaser_image_needs_alt_text_in_danish(seeded, image):
+def test_picture_needs_alt_text_in_danish(seeded, image):
     story = add_story()
-    story.teaser_image = image
-    story.teaser_alt = "  "
+    story.picture = image
+    story.picture_alt = "  "
     with pytest.raises(ValidationError) as error:
         story.full_clean()
-    assert error.value.message_dict["teaser_alt"] == [
+    assert error.value.message_dict["picture_alt"] == [
         "Skriv en alternativ tekst til billedet, der siger det samme som billedet for dem, der "
         "ikke kan se det, eller marker billedet som dekorativt. (Har billedet en beskrivelse "
         "under Billeder, bruges den, når feltet er tomt.)"
     ]
-    story.teaser_alt = "Deltagere på en temadag"
+    story.picture_alt = "Deltagere på en temadag"
     story.full_clean()
 
 
 @pytest.mark.django_db
-def test_teaser_alt_text_defaults_to_the_images_description(procesleder_client, client, seeded):
+def test_picture_alt_text_defaults_to_the_images_description(procesleder_client, client, seeded):
     image = make_image()
     image.description = "Ledere i rundkreds på rådhuset"
     image.save()
@@ -213,8 +213,8 @@ def test_teaser_alt_text_defaults_to_the_images_description(procesleder_client, 
     data = page_edit_data(
         procesleder_client,
         story,
-        teaser_image=image.pk,
-        teaser_alt="",
+        picture=image.pk,
+        picture_alt="",
         **{"action-publish": "action-publish"},
     )
     assert procesleder_client.post(f"/admin/pages/{story.pk}/edit/", data).status_code == 302
@@ -222,18 +222,18 @@ def test_teaser_alt_text_defaults_to_the_images_description(procesleder_client, 
     assert img["alt"] == "Ledere i rundkreds på rådhuset"
     # The editor sees the text in the field, to keep or change.
     edit = soup(procesleder_client.get(f"/admin/pages/{story.pk}/edit/"))
-    assert edit.select_one("input[name='teaser_alt']")["value"] == "Ledere i rundkreds på rådhuset"
+    assert edit.select_one("input[name='picture_alt']")["value"] == "Ledere i rundkreds på rådhuset"
 
 
 @pytest.mark.django_db
-def test_procesleder_is_told_in_danish_to_describe_the_teaser_image(
+def test_procesleder_is_told_in_danish_to_describe_the_picture(
     procesleder_client, client, seeded, image
 ):
     story = add_story(title="Temadag i Haslev")
     edit_url = f"/admin/pages/{story.pk}/edit/"
     revisions_before = story.revisions.count()
 
-    data = page_edit_data(procesleder_client, story, teaser_image=image.pk, teaser_alt="")
+    data = page_edit_data(procesleder_client, story, picture=image.pk, picture_alt="")
     response = procesleder_client.post(edit_url, data)
 
     assert response.status_code == 200
@@ -243,8 +243,8 @@ def test_procesleder_is_told_in_danish_to_describe_the_teaser_image(
     data = page_edit_data(
         procesleder_client,
         story,
-        teaser_image=image.pk,
-        teaser_alt="Deltagere på en temadag",
+        picture=image.pk,
+        picture_alt="Deltagere på en temadag",
         **{"action-publish": "action-publish"},
     )
     assert procesleder_client.post(edit_url, data).status_code == 302
@@ -380,8 +380,8 @@ def add_stories_with_images(numbers):
             title=f"Fortælling {n}",
             slug=f"fortaelling-{n}",
             date=datetime.date(2017, 1, 1) + datetime.timedelta(days=n),
-            teaser_image=make_image(f"Billede {n}", size=(400, 225)),
-            teaser_alt=f"Billede nummer {n}",
+            picture=make_image(f"Billede {n}", size=(400, 225)),
+            picture_alt=f"Billede nummer {n}",
             tags=["temadag", f"emne-{n}"],
         )
 

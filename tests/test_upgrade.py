@@ -24,7 +24,7 @@ activity = publish_activity("Temadag om samskabelse", "temadag", days_ahead(30),
 SignUp.objects.create(activity=activity, name="Mette Hansen", email="meha@faxekommune.dk",
                       workplace="Haslev Bibliotek")
 story = add_story(title="Det lærte vi", activity=activity, tags=["temadag", "LederForum"],
-                  teaser_image=make_image(), teaser_alt="Deltagere i rundkreds")
+                  picture=make_image(), picture_alt="Deltagere i rundkreds")
 story.author = "Ole Jensen"
 story.save_revision().publish()  # a second revision
 add_story(title="Om Baggrund")
@@ -86,7 +86,7 @@ print(json.dumps({
         "activity": story.activity and story.activity.title,
         "revisions": story.revisions.count(),
         "author": story.author,
-        "teaser": story.teaser_image.title,
+        "picture": story.picture.title,
     },
     "other story's activity": StoryPage.objects.get(slug="om-baggrund").activity_id,
     "accessibility statement": client.get("/was").headers["Location"],
@@ -136,7 +136,7 @@ def test_a_site_from_before_the_app_moves_keeps_everything_and_serves_it(tmp_pat
         "activity": "Temadag om samskabelse",
         "revisions": 2,
         "author": "Ole Jensen",
-        "teaser": "Temadag i Haslev",
+        "picture": "Temadag i Haslev",
     }
     assert set(expected["served"].values()) == {200}
     assert expected["accessibility statement"] == "https://was.digst.dk/faxe-ny-erklaering"
