@@ -44,7 +44,9 @@ def test_a_first_visit_and_the_next_page_stay_within_their_budgets(chromium, ser
     assert any(url.endswith(".css") for url in first), "the stylesheet was not loaded"
     assert any(url.endswith(".woff2") for url in first), "the fonts were not loaded"
     assert sum(first.values()) <= FIRST_VIEW, f"{sum(first.values())} bytes: {first}"
+    print(f"first view of /baggrund/: {sum(first.values())} bytes: {first}")
     further = visit("/faser/")
+    print(f"then /faser/: {sum(further.values())} bytes in {len(further)} responses")
     assert not any(url.endswith((".css", ".woff2")) for url in further if further[url] > 1000)
     assert sum(further.values()) <= FURTHER_PAGE, f"{sum(further.values())} bytes: {further}"
     context.close()
