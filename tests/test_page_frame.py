@@ -11,6 +11,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from tests.support.html import soup, text_of
+from tests.support.showcase_activities import days_ahead, publish_activity
 
 # What the server renders and the files it ships: the same on either database.
 pytestmark = pytest.mark.sqlite_only
@@ -128,3 +129,23 @@ def test_a_page_with_a_contact_card_does_not_repeat_it_in_the_footer(client, see
     # The contact page shows every contact itself; other pages keep them in the footer.
     assert seeded["process_leader"].name not in text_of(client.get("/kontakt/"), "footer")
     assert seeded["process_leader"].name in text_of(client.get("/faser/"), "footer")
+
+
+@pytest.mark.django_db
+def test_an_activitys_sign_up_form_keeps_the_footer_contacts_its_page_leaves_out(client, seeded):
+    person = seeded["process_leader"]
+    activity = publish_activity(
+        "Temadag med kontakt",
+        "temadag-med-kontakt",
+        days_ahead(20),
+        signup_enabled=True,
+        body=[("contact_card", {"heading": "Spørgsmål?", "person": person})],
+    )
+    # The activity's page shows the card, so its footer leaves the contacts out ...
+    assert person.name in text_of(client.get(activity.url), "main .contact-card")
+    assert person.name not in text_of(client.get(activity.url), "footer")
+    # ... its sign-up form shows no card (not the page's body): the footer has them.
+    form = client.get(activity.signup_url())
+    assert form.status_code == 200
+    assert not soup(form).select("main .contact-card")
+    assert person.name in text_of(form, "footer")

@@ -18,7 +18,10 @@ def footer_contacts() -> dict:
 def site_footer(context):
     """The footer, with the contacts unless the page above it shows them already (a contact
     card, the contact page): nobody reads the same card twice."""
-    if getattr(context.get("page"), "shows_contacts", False):
+    # A page's own sub-pages (an activity's sign-up form, receipt, cancellation: they name their
+    # step in `breadcrumb_title`) show not the page's body, so not its contact card either.
+    on_its_body = not context.get("breadcrumb_title")
+    if on_its_body and getattr(context.get("page"), "shows_contacts", False):
         return {"contacts_shown": True}
     # Every page shows the footer: keep its contacts in the cache until a contact changes.
     return cached_data("footer", CONTACT_DEPENDENCIES, footer_contacts)
