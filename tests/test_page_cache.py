@@ -321,7 +321,7 @@ def test_a_full_page_cache_is_culled_but_never_loses_a_dependency_version(client
 @pytest.mark.django_db
 def test_a_deploy_with_a_new_stylesheet_renders_pages_afresh(client, seeded, settings, tmp_path):
     # A page cached before the deploy links the old stylesheet; after it (a new static files
-    # manifest, new processes) the same address renders again and links the new one.
+    # manifest, new processes) the same address is rendered again, not taken from the cache.
     settings.STATIC_ROOT = tmp_path
     (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.1.css"}}')
     cache_module.release.cache_clear()
