@@ -50,7 +50,7 @@ def site(tmp_path_factory):
             server = ("127.0.0.1", int(gunicorn_url.rsplit(":", 1)[1]))
             varnish = start_varnish(tmp / "varnish", port, admin_port, [server])
             try:
-                yield {"env": env, "port": port, "access_log": access_log}
+                yield {"env": env, "port": port, "access_log": access_log, "gunicorn": gunicorn}
             finally:
                 stop_varnish(varnish)
         finally:
@@ -111,6 +111,24 @@ def publish(site, code: str) -> str:
     """Run `code` in the site's environment (its own process, as an editor's publish runs in an
     app server): what it prints last. Its purges reach Varnish on commit."""
     return shell_result(site["env"], code)
+
+
+SIGN_UP_CLOSING = """
+import datetime
+from django.utils import timezone
+from tests.support.showcase_activities import days_ahead, publish_activity
+closes = timezone.now() + datetime.timedelta(seconds={seconds})
+activity = publish_activity(
+    "{title}", "{slug}", days_ahead(5), signup_enabled=True, signup_deadline=closes
+)
+print(activity.url)
+"""
+
+
+def sign_up_closing(site, seconds: int, title: str, slug: str) -> tuple[str, float]:
+    """An activity whose sign-up closes `seconds` from now: its address, and that moment."""
+    path = publish(site, SIGN_UP_CLOSING.format(seconds=seconds, title=title, slug=slug))
+    return path, time.time() + seconds
 
 
 def test_a_repeated_anonymous_request_never_reaches_the_app_servers(site):
@@ -198,15 +216,7 @@ def test_only_the_app_servers_may_purge(site):
 def test_a_page_that_changes_by_itself_is_renewed_in_varnish(site):
     """An activity's sign-up closes a few seconds from now: Varnish keeps its page no longer
     (s-maxage counts down to that moment), and the next visitors read that it has closed."""
-    path = publish(
-        site,
-        "import datetime\n"
-        "from django.utils import timezone\n"
-        "from tests.support.showcase_activities import activity_index, open_for_sign_up_until\n"
-        "closes = timezone.now() + datetime.timedelta(seconds=6)\n"
-        "print(open_for_sign_up_until(activity_index(), 'Snart lukket', closes).url)",
-    )
-    closes = time.time() + 6
+    path, closes = sign_up_closing(site, 6, "Snart lukket", "snart-lukket")
     first = visit(site, path)
     assert "Tilmeldingsfrist" in first.text()
     assert int(re.search(r"s-maxage=(\d+)", first.headers["Cache-Control"]).group(1)) <= 6
@@ -219,3 +229,20 @@ def test_a_page_that_changes_by_itself_is_renewed_in_varnish(site):
             break
         time.sleep(0.5)
     assert "Tilmeldingen er lukket." in later.text()
+
+
+def test_when_the_app_server_is_gone_cached_pages_are_still_served(site):
+    """Last: it stops the app server. A page in Varnish is served, even one whose lifetime ended
+    (grace: an hour while no app server is healthy, 10 s otherwise); only what Varnish does not
+    have fails."""
+    path, closes = sign_up_closing(site, 3, "Lukker snart", "lukker-snart")
+    warm(site, "/kontakt/", path)
+    stop_gunicorn(site["gunicorn"])
+    # Past the page's lifetime by more than the 10 s of grace a healthy app server gets.
+    time.sleep(max(0.0, closes - time.time()) + 11)
+
+    kontakt, expired = visit(site, "/kontakt/"), visit(site, path)
+    assert (kontakt.status, kontakt.cache) == (200, "HIT")
+    assert (expired.status, expired.cache) == (200, "HIT")
+    assert "Tilmeldingsfrist" in expired.text()  # the copy from before it closed
+    assert visit(site, "/soeg/?q=varnish").status == 503
