@@ -83,7 +83,7 @@ def measure_stack(env: dict, tmp: Path) -> dict:
         "varnishd (manager + cache child)": round(group_rss_mb(varnish.pid), 1),
         "nginx (master + workers)": round(group_rss_mb(nginx.pid), 1),
     }
-    results["purge"] = purge_to_visible(env, url)
+    results["purge"] = purge_to_visible(app_env, url)
     nginx.stop()
     varnish.stop()
     app.stop()
@@ -136,7 +136,7 @@ def start_tls_front(folder: Path, varnish_port: int) -> tuple[Server, str]:
 PUBLISH = """
 import time
 from wagtail.models import Page
-page = Page.objects.get(url_path="/home/baggrund/").specific
+page = Page.objects.get(slug="baggrund").specific
 page.title = page.title + " (bench)"
 started = time.monotonic()
 page.save_revision().publish()
@@ -145,9 +145,10 @@ print(round((time.monotonic() - started) * 1000, 1), page.title)
 
 
 def purge_to_visible(env: dict, url: str) -> dict:
-    """Publish a new title for the page (in a process of its own, as an editor's request
-    would), then request the page through Varnish at once: the first request after the publish
-    returns must show it. Renders the page again afterwards, as a visitor would."""
+    """Publish a new title for the page in a process of its own with the app servers' settings
+    (which purge every Varnish they name, as an editor's request would), then request the page
+    through Varnish at once: the first request after the publish must show it. Then once more,
+    which Varnish answers from its cache again."""
     done = run(
         [sys.executable, "manage.py", "shell", "--verbosity=0", "-c", PUBLISH], env, "publish"
     )
