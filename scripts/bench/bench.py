@@ -10,7 +10,9 @@ the run's temporary folder), and measures each page with wrk on loopback twice:
 
 Beside them, two references that serve the Baggrund page's bytes: a bare WSGI app (bare_wsgi.py)
 under the same gunicorn settings, and nginx serving them as a static file. Then it prints a table,
-the gunicorn workers' peak resident memory and PASS/FAIL for each target.
+the gunicorn workers' peak resident memory and PASS/FAIL for each target. Last, the stack
+(stack_runs.py): the same page through Varnish with deploy/varnish/faxeif.vcl and through nginx
+with TLS in front of it, the purge after a publish, and each component's memory.
 
 Exit status: 0 when the run completed, whatever the targets say; 1 when something broke (a
 command failed, a server did not start, a page answered with an error). Every server it starts is
@@ -53,6 +55,7 @@ from scripts.bench.servers import (  # noqa: E402
     start_gunicorn,
     start_nginx,
 )
+from scripts.bench.stack_runs import measure_stack  # noqa: E402
 from scripts.bench.targets import failed_pages  # noqa: E402
 from scripts.bench.throwaway_site import base_env, prepare_site  # noqa: E402
 from scripts.bench.worker_memory import WorkerMemory  # noqa: E402
@@ -147,6 +150,7 @@ def bench(database: str) -> dict:
             results["nginx"] = asdict(measure(nginx_base + REFERENCE_PATH, uncached=False))
         finally:
             nginx.stop()
+        results["stack"] = measure_stack(env, tmp)
         results["seconds"] = round(time.monotonic() - started)
         return results
     finally:

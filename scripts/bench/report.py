@@ -69,6 +69,16 @@ def report(results: dict) -> None:
     ref = f"the {results['reference_bytes']:,} bytes of {REFERENCE_PATH}"
     say(f"{'bare WSGI app, same gunicorn':<42}| {blank} | {cells(bare)} | {ref}")
     say(f"{'nginx, static file':<42}| {blank} | {cells(nginx)} | same bytes, keep-alive")
+    if stack := results.get("stack"):
+        varnish, tls = stack["varnish"], stack["tls_varnish"]
+        say(
+            f"{'Varnish (faxeif.vcl) in front of the site':<42}| {blank} | {cells(varnish)} "
+            f"| {varnish['rps'] / nginx['rps']:.2f} of nginx's static file"
+        )
+        say(
+            f"{'nginx TLS (HTTP/1.1) -> Varnish':<42}| {blank} | {cells(tls)} "
+            f"| {tls['rps'] / nginx['rps']:.2f} of nginx's static file"
+        )
     say(
         "CPU ms: CPU time per request of the processes serving it: gunicorn's master and workers "
         "plus the PostgreSQL server when on PostgreSQL, or nginx; wrk's own is not included."
@@ -109,6 +119,14 @@ def report(results: dict) -> None:
         for kind in ("uncached", "cached")
     ]
     runs += [("bare WSGI", results["bare_wsgi"]["other_cpu"]), ("nginx", nginx["other_cpu"])]
+    if stack:
+        runs += [("Varnish", stack["varnish"]["other_cpu"])]
+        runs += [("nginx TLS -> Varnish", stack["tls_varnish"]["other_cpu"])]
+        say("")
+        say("Memory of the stack's components while serving (resident):")
+        for name, mb in stack["memory_mb"].items():
+            shown = ", ".join(f"{v:.0f}" for v in mb) if isinstance(mb, list) else f"{mb:.0f}"
+            say(f"  {name}: {shown} MB")
     worst = max(runs, key=lambda run: run[1])
     say(
         f"Other processes on the machine used at most {worst[1]:.2f} CPUs during a run "

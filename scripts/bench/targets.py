@@ -5,6 +5,7 @@ TARGET_CACHED_VS_BARE = 0.75
 TARGET_CACHED_VS_UNCACHED = 15.0
 TARGET_UNCACHED_P99_MS = 150.0
 TARGET_WORKER_MB = 150.0
+TARGET_VARNISH_VS_NGINX = 0.80
 
 
 def memory_check(memory: dict) -> tuple[bool, str]:
@@ -68,4 +69,25 @@ def targets(results: dict) -> list[tuple[bool, str]]:
             " ms",
         ),
         memory_check(results["memory"]),
+        *stack_checks(results),
+    ]
+
+
+def stack_checks(results: dict) -> list[tuple[bool, str]]:
+    """Varnish against nginx serving the same bytes as a file; a publish seen at once."""
+    if (stack := results.get("stack")) is None:
+        return []
+    ratio = stack["varnish"]["rps"] / results["nginx"]["rps"]
+    purge = stack["purge"]
+    return [
+        (
+            ratio >= TARGET_VARNISH_VS_NGINX,
+            f"Varnish >= {TARGET_VARNISH_VS_NGINX:.0%} of nginx's static file: {ratio:.2f}",
+        ),
+        (
+            purge["visible_on_next_request"],
+            "a publish is visible through Varnish on the next request: "
+            + ("yes" if purge["visible_on_next_request"] else "NO")
+            + f" ({purge['next_request_ms']} ms, {purge['next_request']})",
+        ),
     ]
