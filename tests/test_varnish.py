@@ -7,13 +7,20 @@ tests/test_page_cache_varnish.py tests the page cache's side without a Varnish."
 
 import re
 import shutil
+import subprocess
 import time
 from http.client import HTTPConnection
 
 import pytest
 
 from scripts.served_site import start_gunicorn
-from scripts.throwaway_varnish import SITE_HOST, start_varnish, stop_varnish
+from scripts.throwaway_varnish import (
+    SITE_HOST,
+    VARNISHD,
+    VCL_DIR,
+    start_varnish,
+    stop_varnish,
+)
 from tests.support.databases import seeded_site
 from tests.support.html import text_of
 from tests.support.processes import free_port, require, shell_result, stop_gunicorn
@@ -129,6 +136,27 @@ def sign_up_closing(site, seconds: int, title: str, slug: str) -> tuple[str, flo
     """An activity whose sign-up closes `seconds` from now: its address, and that moment."""
     path = publish(site, SIGN_UP_CLOSING.format(seconds=seconds, title=title, slug=slug))
     return path, time.time() + seconds
+
+
+def test_the_deployed_vcl_compiles_with_its_example_backends(tmp_path):
+    require(shutil.which("varnishd") is not None, "varnishd (Debian: varnish, varnish-modules)")
+    compiled = subprocess.run(
+        [
+            VARNISHD,
+            "-C",
+            "-j",
+            "none",
+            "-p",
+            f"vcl_path={VCL_DIR}",
+            "-f",
+            "faxeif.vcl",
+            "-n",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert compiled.returncode == 0, compiled.stderr[-2000:]
 
 
 def test_a_repeated_anonymous_request_never_reaches_the_app_servers(site):
