@@ -7,13 +7,20 @@ tests/test_page_cache_varnish.py tests the page cache's side without a Varnish."
 
 import re
 import shutil
+import subprocess
 import time
 from http.client import HTTPConnection
 
 import pytest
 
 from scripts.served_site import start_gunicorn
-from scripts.throwaway_varnish import SITE_HOST, start_varnish, stop_varnish
+from scripts.throwaway_varnish import (
+    SITE_HOST,
+    VARNISHD,
+    VCL_DIR,
+    start_varnish,
+    stop_varnish,
+)
 from tests.support.databases import seeded_site
 from tests.support.html import text_of
 from tests.support.processes import free_port, require, shell_result, stop_gunicorn
@@ -131,6 +138,27 @@ def sign_up_closing(site, seconds: int, title: str, slug: str) -> tuple[str, flo
     return path, time.time() + seconds
 
 
+def test_the_deployed_vcl_compiles_with_its_example_backends(tmp_path):
+    require(shutil.which("varnishd") is not None, "varnishd (Debian: varnish, varnish-modules)")
+    compiled = subprocess.run(
+        [
+            VARNISHD,
+            "-C",
+            "-j",
+            "none",
+            "-p",
+            f"vcl_path={VCL_DIR}",
+            "-f",
+            "faxeif.vcl",
+            "-n",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert compiled.returncode == 0, compiled.stderr[-2000:]
+
+
 def test_a_repeated_anonymous_request_never_reaches_the_app_servers(site):
     first = visit(site, "/kontakt/")
     assert first.status == 200 and first.cache == "MISS"
@@ -207,9 +235,15 @@ def test_editors_the_admin_and_posts_go_to_the_app_servers(site):
 
 def test_only_the_app_servers_may_purge(site):
     warm(site, "/baggrund/")
-    # A visitor's PURGE comes through nginx (from loopback too), which sets X-Forwarded-Proto.
+    # A visitor's PURGE comes through nginx (from loopback too): over https with the scheme,
+    # to the plain http health check with only the visitor's address.
     refused = visit(site, "/", method="PURGE", **{"xkey-purge": "site"})
     assert refused.status == 403
+    connection = HTTPConnection("127.0.0.1", site["port"], timeout=30)
+    headers = {"Host": SITE_HOST, "X-Forwarded-For": "203.0.113.9", "xkey-purge": "site"}
+    connection.request("PURGE", "/healthz", headers=headers)
+    assert connection.getresponse().status == 403
+    connection.close()
     assert visit(site, "/baggrund/").cache == "HIT"
 
 

@@ -25,8 +25,9 @@ import xkey;
 
 include "faxeif-backends.vcl";
 
-# Who may purge: the app servers. Purges through nginx are refused below, although nginx
-# connects from here too.
+# Who may purge: the app servers (and the scheduled commands, which publish too). Add their
+# addresses when they run on other machines. Purges through nginx are refused below, although
+# nginx connects from here too.
 acl purgers {
     "localhost";
     "127.0.0.1";
@@ -45,9 +46,12 @@ sub vcl_recv {
     }
 
     if (req.method == "PURGE") {
-        # nginx always sets X-Forwarded-Proto; the app's purges never do. A visitor's PURGE
-        # reaches Varnish through nginx, from loopback, and must not empty the cache.
-        if (client.ip !~ purgers || req.http.X-Forwarded-Proto) {
+        # A visitor's PURGE reaches Varnish through nginx, from loopback, and must not empty
+        # the cache. nginx appends to X-Forwarded-For (Varnish has added client.ip after it by
+        # now: two entries) and sets X-Forwarded-Proto on https; the app's purges send neither.
+        if (client.ip !~ purgers
+            || req.http.X-Forwarded-For ~ ","
+            || req.http.X-Forwarded-Proto) {
             return (synth(403, "Forbidden"));
         }
         if (!req.http.xkey-purge) {
@@ -107,7 +111,7 @@ sub vcl_backend_response {
     } else if (beresp.ttl > 1d) {
         set beresp.ttl = 1d;  # static files say ten years; memory is better spent on pages
     }
-    if (beresp.ttl > 0s) {
+    if (beresp.ttl > 0s && !beresp.http.Set-Cookie) {
         set beresp.grace = 1h;  # used only while the app servers are sick (vcl_recv)
     }
     # On to the built-in rules: a response with Set-Cookie (a page that starts a session), no
