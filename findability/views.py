@@ -26,6 +26,35 @@ def search_terms(query: str) -> str:
     return " ".join(dict.fromkeys(re.findall(r"\w+", query)))
 
 
+def public_pages():
+    """Live pages outside the private sections. The search backend accepts only plain field
+    filters, so the privacy condition goes in as a subquery of ids: still one query, and a cheap
+    one (no correlated subquery). Without private sections (the usual case) there is no
+    condition: the subquery then cost the search a lookup per hit (a fifth of its database time
+    for a query that matches every page)."""
+    pages = Page.objects.live()
+    if privacy := public_q():
+        pages = pages.filter(pk__in=Page.objects.filter(privacy).values("pk"))
+    return pages
+
+
+def ranked_ids(terms: str) -> list[int]:
+    """The ids of every public page that holds all the terms, best match first, in one query.
+    Paginating the search backend's results costs two (a count, then a page of results), and
+    each matches and ranks every hit: for a word that most pages hold, twice the database's
+    work. (Both database backends, PostgreSQL's and SQLite's, build a queryset: get_queryset.)"""
+    found = public_pages().search(terms, operator="and")
+    return list(found.get_queryset().values_list("pk", flat=True))
+
+
+def pages_in_order(ids: list[int]) -> list[Page]:
+    """These pages as their own types, in this order: one query, plus one per page type."""
+    pages = {
+        page.pk: page for page in Page.objects.filter(pk__in=ids).defer_streamfields().specific()
+    }
+    return [pages[pk] for pk in ids if pk in pages]
+
+
 def search(request):
     """/soeg/?q=...&side=2: every public, published page that holds all the query's words. On
     PostgreSQL the words are stemmed with the Danish text-search configuration (see
@@ -44,25 +73,14 @@ def search(request):
         if requested_page(request) > 1:  # no query, no results: only the first page exists
             raise Http404(NOT_FOUND)
     else:
-        # The search backend accepts only plain field filters, so the privacy condition goes
-        # in as a subquery of ids: still one query, and a cheap one (no correlated subquery).
-        public = Page.objects.filter(public_q()).values("pk")
-        found = (
-            Page.objects.live()
-            .filter(pk__in=public)
-            .defer_streamfields()
-            .specific()
-            .search(terms, operator="and")
-        )
-        # Two queries (count, this page of results) plus one per page type on the page.
-        results = paginate(found, request, SEARCH_RESULTS_PER_PAGE)
+        results = paginate(ranked_ids(terms), request, SEARCH_RESULTS_PER_PAGE)
         results.object_list = [
             {
                 "title": page.title,
                 "url": page.get_url(request),
                 "snippet": Truncator(page.summary).words(SUMMARY_WORDS),
             }
-            for page in results.object_list
+            for page in pages_in_order(results.object_list)
         ]
 
     response = render(

@@ -8,7 +8,8 @@ gives the affected keys new versions (`invalidate`), so every cached page that s
 stale from that moment, in every gunicorn worker, because the versions live in the shared cache.
 
 A hit costs two cache reads (the page, then its keys' versions), no database query, and none of
-the middleware below this one (sessions, auth, messages).
+the middleware below this one (sessions, auth, messages); a worker that has verified the page
+since the last invalidation reads only the generation (`cached_page`).
 
 The versions live in a cache of their own (VERSIONS_ALIAS): pages can be culled or evicted when the
 page cache fills up, versions never are, since a lost version makes every page that depends on it
@@ -26,10 +27,12 @@ the transaction has committed. Browsers keep revalidating every time.
 import functools
 import hashlib
 import logging
+import os
 import re
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from http.client import HTTPConnection, HTTPException
@@ -39,6 +42,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import wagtail
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -219,16 +225,71 @@ def cached_data(name: str, keys: tuple[str, ...], compute):
 # middleware (anything that calls Django's handler directly, such as the test client).
 
 
+@dataclass(frozen=True)
+class _HitSettings:
+    """What a hit reads from the settings, read once: Django's settings object costs a
+    noticeable part of a hit at each attribute read."""
+
+    not_cached_paths: tuple[str, ...]
+    session_cookie: str
+    proxy_ssl_header: tuple[str, str] | None
+    # Whether shared caches (Varnish) are told the page's keys and lifetime (`_cache_headers`).
+    shared_caches: bool
+    # How this process reads the generation (`_generation`).
+    read_generation: Callable[[], object]
+
+
+@functools.cache
+def _hit_settings() -> _HitSettings:
+    return _HitSettings(
+        not_cached_paths=(*NOT_CACHED_PATHS, settings.STATIC_URL, settings.MEDIA_URL),
+        session_cookie=settings.SESSION_COOKIE_NAME,
+        proxy_ssl_header=settings.SECURE_PROXY_SSL_HEADER,
+        shared_caches=bool(settings.VARNISH_PURGE_URLS),
+        read_generation=_generation_reader(versions_cache()),
+    )
+
+
+def _generation_reader(versions) -> Callable[[], object]:
+    """A function that returns the generation as anything that changes with it, or None while
+    there is none: its stored bytes, without unpickling. In a file cache, one small read of its
+    file; on Redis, one GET through a client kept for the process (Django's RedisCache makes a
+    client for every call, which cost three times the round trip's CPU); else the cache's get."""
+    if isinstance(versions, FileBasedCache):
+        return functools.partial(_file_bytes, versions._key_to_file(_generation_key()))
+    if isinstance(versions, RedisCache):
+        client = versions._cache.get_client()  # the pool of the server reads go to
+        return functools.partial(client.get, versions.make_and_validate_key(_generation_key()))
+    return functools.partial(versions.get, _generation_key())
+
+
+def _file_bytes(path: str) -> bytes | None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        return os.read(descriptor, 4096)
+    finally:
+        os.close(descriptor)
+
+
+def _forget_hit_settings(**kwargs) -> None:
+    _hit_settings.cache_clear()  # the tests' override_settings
+
+
+setting_changed.connect(_forget_hit_settings)
+
+
 def _is_cacheable_path(environ) -> bool:
-    path = environ.get("PATH_INFO", "")
-    return not path.startswith((*NOT_CACHED_PATHS, settings.STATIC_URL, settings.MEDIA_URL))
+    return not environ.get("PATH_INFO", "").startswith(_hit_settings().not_cached_paths)
 
 
 def _is_anonymous_page_request(environ) -> bool:
     return (
         environ.get("REQUEST_METHOD") in ("GET", "HEAD")
         # A plain substring test: at worst a visitor with a look-alike cookie bypasses the cache.
-        and settings.SESSION_COOKIE_NAME not in environ.get("HTTP_COOKIE", "")
+        and _hit_settings().session_cookie not in environ.get("HTTP_COOKIE", "")
         and "HTTP_AUTHORIZATION" not in environ
         and _is_cacheable_path(environ)
     )
@@ -247,8 +308,8 @@ def _is_cacheable_response(response) -> bool:
 
 def _scheme(environ) -> str:
     # As HttpRequest.scheme decides it: the front server's header when one is configured.
-    if settings.SECURE_PROXY_SSL_HEADER:
-        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_ssl_header := _hit_settings().proxy_ssl_header:
+        header, secure_value = proxy_ssl_header
         if (value := environ.get(header)) is not None:
             return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
     return environ.get("wsgi.url_scheme", "http")
@@ -302,43 +363,71 @@ def _query_names_key(address: str) -> str:
 
 
 # Records this process has found current, with the generation it found them under. While the
-# generation is unchanged nothing has been invalidated, so a hit costs one small cache read (the
-# generation) instead of the entry's and every dependency's. Bounded: the most recent pages only.
-_verified: OrderedDict[str, tuple[str, dict]] = OrderedDict()
-VERIFIED_MAX = 200
+# generation is unchanged nothing has been invalidated, so a hit costs one small read of the
+# generation instead of the entry's and every dependency's. Two kinds of keys: a cache key (a
+# page, or the query parameters a page reads), and a request as it came, (release, address, query
+# string), which spares a repeated request the keys' hashing and the query string's parsing.
+# Bounded: the most recent ones only (a request's key and its page's share one record).
+_verified: OrderedDict[str | tuple[str, str, str], tuple[object, dict]] = OrderedDict()
+VERIFIED_MAX = 400
 
 
-def _current(key: str, generation) -> dict | None:
-    """The record at this key (a page, or the query parameters a page reads) while every key it
-    depends on has the version it was made under; else None."""
+def _generation():
+    """The cache's generation, renewed by every invalidation (see `_generation_reader`)."""
+    return _hit_settings().read_generation()
+
+
+def _known(key, generation) -> dict | None:
+    """The record verified under this generation and still fresh, or None."""
     if (known := _verified.get(key)) is not None:
         known_generation, record = known
         if known_generation == generation and time.time() < record["fresh_until"]:
             _verified.move_to_end(key)
             return record
         del _verified[key]
-    record = cache().get(key)
-    if record is None or not is_current(record["versions"]):
-        return None
-    # Read before the dependencies were checked: an invalidation since then changed it.
+    return None
+
+
+def _remember(key, generation, record) -> None:
+    # `generation` was read before the record was verified: an invalidation since changed it.
     if generation is not None:
         _verified[key] = (generation, record)
         if len(_verified) > VERIFIED_MAX:
             _verified.popitem(last=False)
+
+
+def _current(key: str, generation) -> dict | None:
+    """The record at this key (a page, or the query parameters a page reads) while every key it
+    depends on has the version it was made under; else None."""
+    if (record := _known(key, generation)) is not None:
+        return record
+    record = cache().get(key)
+    if record is None or not is_current(record["versions"]):
+        return None
+    _remember(key, generation, record)
     return record
 
 
 def cached_page(environ) -> dict | None:
     """The current cache entry for this anonymous page request, or None (not cached, or
     stale). With a query string, the copy for the values of the parameters the page reads."""
-    address = _address(environ)
-    generation = versions_cache().get(_generation_key())
+    if (generation := _generation()) is None:
+        # None is never remembered: without this, every hit would read the entry and all its
+        # versions until the next invalidation (after the cache was cleared, or on a new one).
+        versions_cache().add(_generation_key(), secrets.token_hex(8), timeout=None)
+    # As the page's key, only not hashed: the release, the address and the query string.
+    request = (release(), _address(environ), environ.get("QUERY_STRING", ""))
+    if (entry := _known(request, generation)) is not None:
+        return entry
+    _, address, query = request
     pairs = []
-    if environ.get("QUERY_STRING"):
+    if query:
         if (reads := _current(_query_names_key(address), generation)) is None:
             return None
         pairs = _query_pairs(environ, reads["names"])
-    return _current(_page_key(address, pairs), generation)
+    if (entry := _current(_page_key(address, pairs), generation)) is not None:
+        _remember(request, generation, entry)
+    return entry
 
 
 def _fresh_until(versions) -> float:
@@ -360,7 +449,7 @@ def _cache_headers(entry) -> list[tuple[str, str]]:
     page's keys and how long they may keep it: until the entry must be checked again, counted
     when the page is sent."""
     cache_control = entry["cache_control"]
-    if settings.VARNISH_PURGE_URLS and entry["xkey"]:
+    if _hit_settings().shared_caches and entry["xkey"]:
         if (seconds := int(entry["fresh_until"] - time.time())) > 0:
             return [
                 ("Cache-Control", f"{cache_control}, s-maxage={seconds}"),

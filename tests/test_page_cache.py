@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.client import ClientHandler
@@ -69,6 +70,21 @@ def test_publishing_shows_on_the_very_next_request(client, seeded):
     response = client.get("/baggrund/")
     assert response["X-Cache"] == "MISS"
     assert "Nyt fra procesleder." in text_of(response)
+
+
+@pytest.mark.django_db
+def test_an_invalidation_by_another_worker_shows_on_the_very_next_request(client, seeded):
+    # Each worker remembers the pages it has verified while the generation stays the same; another
+    # worker's invalidation reaches it through the shared cache alone (here a cache object of its
+    # own writing the generation's file, as another process does).
+    client.get("/baggrund/")
+    assert get(client, "/baggrund/").queries == 0  # verified and remembered
+    Page.objects.filter(pk=seeded["baggrund"].pk).update(title="Baggrunden")
+    other_worker = caches.create_connection(cache_module.VERSIONS_ALIAS)
+    renewed = [cache_module._version_key(cache_module.SITE), cache_module._generation_key()]
+    other_worker.set_many(dict.fromkeys(renewed, "from another worker"), timeout=None)
+    response = client.get("/baggrund/")
+    assert response["X-Cache"] == "MISS" and "Baggrunden" in text_of(response, "h1")
 
 
 @pytest.mark.django_db
