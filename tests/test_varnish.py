@@ -172,6 +172,19 @@ def test_a_repeated_anonymous_request_never_reaches_the_app_servers(site):
     assert app_requests_settled(site, "/kontakt/", 1) == 1
 
 
+def test_tracking_parameters_share_the_pages_copy(site):
+    warm(site, "/faser/")
+    before = app_requests_settled(site, "/faser/", 1)
+    for path in (
+        "/faser/?utm_source=nyhedsbrev&utm_medium=email",
+        "/faser/?fbclid=IwAR0abc",
+        f"/faser/?utm_campaign={time.monotonic_ns()}&gclid=x",
+    ):
+        answer = visit(site, path)
+        assert (answer.status, answer.cache) == (200, "HIT"), path
+    assert app_requests_settled(site, "/faser/", before) == before
+
+
 def test_a_publish_shows_on_the_next_request_and_pages_not_showing_it_stay_hits(site):
     pages = ["/faser/det-ny-faxe/", "/faser/", "/kontakt/", "/aktiviteter/", "/"]
     warm(site, *pages)

@@ -80,6 +80,14 @@ sub vcl_recv {
     # asks for, though Django says Vary: Accept-Language: one copy for every browser.
     unset req.http.Cookie;
     unset req.http.Accept-Language;
+    # One copy per page whatever a link added for its own statistics (utm_*, fbclid, gclid,
+    # none of which the site reads), and one order of the parameters the site does read: a
+    # flood of made-up tracking parameters neither fills the cache nor reaches the app servers.
+    set req.url = regsuball(req.url, "([?&])(utm_[a-z]+|fbclid|gclid|mc_eid)=[^&]*", "\1");
+    set req.url = regsuball(req.url, "[?&]+$", "");
+    set req.url = regsub(req.url, "\?&+", "?");
+    set req.url = regsuball(req.url, "&&+", "&");
+    set req.url = std.querysort(req.url);
     # On to the built-in rules (Authorization passes, Host is required), then the cache.
 }
 
