@@ -361,11 +361,12 @@ class AppServer(Component):
         return f"http://127.0.0.1:{self.port}"
 
     def requests_logged(self) -> int:
-        """Requests the server has answered (lines of its access log)."""
+        """Requests the server has answered (lines of its access log), but Varnish's probes."""
         try:
-            return len(self.access_log.read_text().splitlines())
+            lines = self.access_log.read_text().splitlines()
         except FileNotFoundError:
             return 0
+        return sum('"GET /healthz ' not in line for line in lines)
 
 
 class MailWorker(Component):
@@ -406,7 +407,12 @@ class Varnish(Component):
     def command(self):
         return (
             # vcl_path before -f, which varnishd reads at once.
-            [shutil.which("varnishd") or "/usr/sbin/varnishd", "-F", "-p", f"vcl_path={self.vcl_path}"]
+            [
+                shutil.which("varnishd") or "/usr/sbin/varnishd",
+                "-F",
+                "-p",
+                f"vcl_path={self.vcl_path}",
+            ]
             + ["-f", "faxeif.vcl", "-a", f"127.0.0.1:{self.port}"]
             + [
                 "-T",
@@ -674,8 +680,11 @@ class Stack:
             "EMAIL_USE_TLS": "false",
         }
 
-    def manage(self, *args: str, env: dict | None = None, timeout: float = 600) -> str:
-        """A manage.py command in app server A's environment (or `env`); its output."""
+    def manage(
+        self, *args: str, env: dict | None = None, timeout: float = 600, check: bool = True
+    ) -> str:
+        """A manage.py command in app server A's environment (or `env`); its output (with
+        `check`, StackError when it fails)."""
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=BASE_DIR,
@@ -684,9 +693,14 @@ class Stack:
             text=True,
             timeout=timeout,
         )
-        if result.returncode:
+        if result.returncode and check:
             raise StackError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result.stdout
+
+    def shell(self, code: str, app: str = "app-a") -> str:
+        """The last line `code` prints, run by manage.py shell in app server `app`'s environment."""
+        output = self.manage("shell", "--verbosity=0", "-c", code, env=self.app_env(app))
+        return output.strip().splitlines()[-1] if output.strip() else ""
 
     def stop(self) -> None:
         for component in reversed(self.components):
