@@ -448,6 +448,14 @@ sub vcl_recv {
     }
 }
 
+sub vcl_backend_response {
+    if (!beresp.http.xkey) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
+}
+
 sub vcl_deliver {
     unset resp.http.xkey;
 }
