@@ -15,17 +15,26 @@ page cache fills up, versions never are, since a lost version makes every page t
 a miss. A page is kept once per value of the query parameters it reads (`varies_on_query`): any
 other parameter (`?utm_source=`, junk) is answered from the copy without it, so a flood of
 made-up query strings stores nothing new.
+
+Shared HTTP caches (Varnish, deploy/varnish/faxeif.vcl) in front of the app servers, when
+settings.VARNISH_PURGE_URLS names them: a page the cache stores tells them how long they may keep
+it (`s-maxage`, up to the moment the entry must be checked again) and what it shows (its keys, in
+the `xkey` header, which Varnish strips); `invalidate` purges the same keys in each of them once
+the transaction has committed. Browsers keep revalidating every time.
 """
 
 import functools
 import hashlib
+import logging
+import re
 import secrets
 import time
 from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import wagtail
 from django.conf import settings
@@ -42,7 +51,7 @@ VERSIONS_ALIAS = "pagecache_versions"
 KEY_PREFIX = "pagecache"
 # Part of every page's key: a deploy that changes what an entry holds (`_store`) or how keys are
 # made raises it, so the new code never reads an entry that the old code stored.
-ENTRY_FORMAT = 3
+ENTRY_FORMAT = 4
 # Every cached page depends on this key: it is renewed when URLs or settings change, which can
 # show anywhere (links in rich text, the footer).
 SITE = "site"
@@ -52,6 +61,17 @@ PAGES = "pages"
 # Revalidate every time: the ETag makes that a cheap 304, and nobody sees a stale page.
 PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 NOT_CACHED_PATHS = ("/admin/", "/documents/")
+# Varnish's surrogate-key header (vmod xkey), and the request header its purges carry.
+XKEY_HEADER = "xkey"
+PURGE_HEADER = "xkey-purge"
+# Varnish fails the fetch of a response with a header longer than http_resp_hdr_len (8 KB by
+# default): a page showing more keys than fit is left to the app's own cache (no s-maxage).
+XKEY_MAX_LENGTH = 6000
+# A Varnish that does not answer within this many seconds is skipped (and logged): a publish
+# waits for the purges, it must not wait long.
+PURGE_TIMEOUT = 2
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -106,6 +126,49 @@ def invalidate(*keys: str) -> None:
 
     renew()
     transaction.on_commit(renew)
+    if settings.VARNISH_PURGE_URLS:
+        # After the renewal: a page Varnish fetches from now on is rendered from committed data
+        # and stored under the new versions (or, rendered meanwhile, not stored at all).
+        transaction.on_commit(lambda: purge_shared_caches(keys))
+
+
+# Characters that may stand in a header value and separate nothing for vmod xkey (which splits
+# on spaces and commas). Every key the site records is made of these (page:12, model:app.model,
+# children:000100010002, until:1700000000); any other is sent hashed, in the header and in purges.
+_SHARED_KEY = re.compile(r"[A-Za-z0-9_.:/@+=-]+")
+
+
+def shared_key(key: str) -> str:
+    """The dependency key as shared caches know it: the same in the xkey header and in purges."""
+    if _SHARED_KEY.fullmatch(key):
+        return key
+    return "hash:" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _xkey(keys) -> str | None:
+    """The xkey header's value for a page showing these keys; None when it would be too long."""
+    value = " ".join(sorted({shared_key(key) for key in keys}))
+    return value if len(value) <= XKEY_MAX_LENGTH else None
+
+
+def purge_shared_caches(keys) -> None:
+    """`PURGE /` with the keys to every Varnish in settings.VARNISH_PURGE_URLS. One that does not
+    answer, or refuses, is logged: the change is committed, and Varnish keeps a page no longer
+    than its s-maxage."""
+    value = " ".join(sorted({shared_key(key) for key in keys}))
+    for url in settings.VARNISH_PURGE_URLS:
+        parts = urlsplit(url)
+        connection = HTTPConnection(parts.hostname, parts.port or 80, timeout=PURGE_TIMEOUT)
+        try:
+            connection.request("PURGE", (parts.path or "/"), headers={PURGE_HEADER: value})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                logger.warning("Varnish %s refused to purge %s: %s", url, value, response.status)
+        except (OSError, HTTPException) as error:
+            logger.warning("Varnish %s was not purged of %s: %s", url, value, error)
+        finally:
+            connection.close()
 
 
 def changes_at(moment) -> None:
@@ -291,9 +354,24 @@ def _not_modified(environ, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in tags.split(","))
 
 
+def _cache_headers(entry) -> list[tuple[str, str]]:
+    """Cache-Control, and for shared caches (when settings.VARNISH_PURGE_URLS names them) the
+    page's keys and how long they may keep it: until the entry must be checked again, counted
+    when the page is sent."""
+    cache_control = entry["cache_control"]
+    if settings.VARNISH_PURGE_URLS and entry["xkey"]:
+        if (seconds := int(entry["fresh_until"] - time.time())) > 0:
+            return [
+                ("Cache-Control", f"{cache_control}, s-maxage={seconds}"),
+                (XKEY_HEADER, entry["xkey"]),
+            ]
+    return [("Cache-Control", cache_control)]
+
+
 def _response_from(entry, request) -> HttpResponse:
     response = HttpResponse(
-        b"" if request.method == "HEAD" else entry["content"], headers=entry["headers"]
+        b"" if request.method == "HEAD" else entry["content"],
+        headers=[*entry["headers"], *_cache_headers(entry)],
     )
     response["Content-Length"] = str(len(entry["content"]))
     response["X-Cache"] = "HIT"
@@ -318,7 +396,7 @@ class PageCacheWSGI:
         if (entry := cached_page(environ)) is None:
             environ[LOOKED_UP] = True  # the middleware renders and stores without looking again
             return self.application(environ, start_response)
-        headers = [*entry["headers"], ("X-Cache", "HIT")]
+        headers = [*entry["headers"], *_cache_headers(entry), ("X-Cache", "HIT")]
         if _not_modified(environ, entry["etag"]):
             start_response("304 Not Modified", [h for h in headers if h[0] in NOT_MODIFIED_HEADERS])
             return [b""]
@@ -327,8 +405,17 @@ class PageCacheWSGI:
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else entry["content"]]
 
 
-# What a 304 repeats of the full response (as Django's ConditionalGetMiddleware, RFC 9110).
-NOT_MODIFIED_HEADERS = {"Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Vary"}
+# What a 304 repeats of the full response (as Django's ConditionalGetMiddleware, RFC 9110), and
+# the keys, for a Varnish that revalidates its copy.
+NOT_MODIFIED_HEADERS = {
+    "Cache-Control",
+    "Content-Location",
+    "Date",
+    "ETag",
+    "Expires",
+    "Vary",
+    XKEY_HEADER,
+}
 
 
 class PageCacheMiddleware:
@@ -367,18 +454,29 @@ class PageCacheMiddleware:
         patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
         response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
         versions = current_versions(sorted(rendering.keys | {SITE}))
-        # Something was invalidated while this page rendered: it may show the old state.
+        # Something was invalidated while this page rendered: it may show the old state, so
+        # neither this cache nor a shared one keeps it.
         if versions_cache().get(_generation_key()) == generation:
-            _store(environ, response, versions, sorted(rendering.query))
+            entry = _store(environ, response, versions, sorted(rendering.query))
+            for name, value in _cache_headers(entry):
+                response[name] = value
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-def _store(environ, response, versions, query_names) -> None:
+# Not kept with an entry's headers: X-Cache and Content-Length are set when it is served, and so
+# is Cache-Control, whose s-maxage counts down to the entry's fresh_until (_cache_headers).
+SERVED_HEADERS = ("X-Cache", "Content-Length", "Cache-Control", XKEY_HEADER)
+
+
+def _store(environ, response, versions, query_names) -> dict:
     """The page, under the values of the query parameters it read (none for most pages), and
-    the names of those parameters for the requests with a query string that come next."""
+    the names of those parameters for the requests with a query string that come next; the
+    page's entry."""
     address, fresh_until = _address(environ), _fresh_until(versions)
     entry = {
-        "headers": [(k, v) for k, v in response.items() if k not in ("X-Cache", "Content-Length")],
+        "headers": [(k, v) for k, v in response.items() if k not in SERVED_HEADERS],
+        "cache_control": response["Cache-Control"],
+        "xkey": _xkey(versions),
         "etag": response["ETag"],
         "content": response.content,
         "versions": versions,
@@ -394,3 +492,4 @@ def _store(environ, response, versions, query_names) -> None:
         },
         settings.PAGE_CACHE_TIMEOUT,
     )
+    return entry

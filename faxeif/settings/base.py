@@ -124,6 +124,14 @@ CACHES = {
     "pagecache_versions": cache_settings(CACHE_DIR / "versions", max_entries=1_000_000),
 }
 PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+# Shared HTTP caches in front of the app servers (Varnish with deploy/varnish/faxeif.vcl): the
+# base URL of each, comma-separated (http://127.0.0.1:6081). When set, the pages the page cache
+# stores carry their dependency keys (xkey) and a lifetime for shared caches (s-maxage), and
+# whatever renews a key purges it in each of them after the commit. Unset (make run, one app
+# server), neither header is sent: the keys would show visitors the site's internals.
+VARNISH_PURGE_URLS = [
+    url.strip() for url in os.environ.get("VARNISH_PURGE_URLS", "").split(",") if url.strip()
+]
 
 # One line for the database: DATABASE_URL when set (postgres://... runs on PostgreSQL through
 # psycopg 3), else the embedded SQLite file under var/.
