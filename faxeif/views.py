@@ -30,33 +30,7 @@ RETRY_AFTER = 30
 QUERY_ERRORS = (DataError, IntegrityError, NotSupportedError, ProgrammingError)
 
 
-def _shared_service_errors() -> tuple[type[BaseException], ...]:
-    """The errors that say a shared service is down, as the database being down does: Redis (the
-    page cache, REDIS_URL) refusing or not answering, the S3 server (uploads) unreachable."""
-    errors: list[type[BaseException]] = []
-    try:
-        import redis.exceptions
-
-        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
-    except ImportError:
-        pass
-    try:
-        import botocore.exceptions
-
-        errors += [botocore.exceptions.HTTPClientError]  # no connection, closed, timed out
-    except ImportError:
-        pass
-    return tuple(errors)
-
-
-SHARED_SERVICE_ERRORS = _shared_service_errors()
-
-
 def is_database_unavailable(error: BaseException | None) -> bool:
-    """Whether the error means that the site cannot be served for now: the database, Redis or
-    the S3 server is down (answered with the 503 page), rather than a bug (the 500 page)."""
-    if isinstance(error, SHARED_SERVICE_ERRORS):
-        return True
     return isinstance(error, DatabaseError) and not isinstance(error, QUERY_ERRORS)
 
 
@@ -103,18 +77,13 @@ def server_error(request):
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         logger.warning(
-            "The database or a shared service is unavailable (%s: %s); answered 503",
+            "The database is unavailable (%s: %s); answered 503",
             type(error).__name__,
             one_line(error),
             extra={"request": request},
         )
-        return unavailable_page()
+        return unavailable(loader.get_template("503.html").render())
     return django_server_error(request)
-
-
-def unavailable_page() -> HttpResponse:
-    """The static 503 page, rendered without context (no database, no cache needed)."""
-    return unavailable(loader.get_template("503.html").render())
 
 
 def one_line(error: Exception) -> str:
