@@ -12,7 +12,14 @@ import uuid
 import pytest
 
 from tests.support.databases import site_database
-from tests.support.processes import seed_site, shell_result, site_env, start_gunicorn, stop_gunicorn
+from tests.support.processes import (
+    run_manage,
+    seed_site,
+    shell_result,
+    site_env,
+    start_gunicorn,
+    stop_gunicorn,
+)
 from tests.support.s3 import S3Server
 from tests.support.uploads import image_bytes
 from tests.support.visitors import http
@@ -39,6 +46,15 @@ from tests.support.showcase import add_page
 image = get_image_model().objects.get(title={title!r})
 page = add_page({page!r}, "En side med et billede.", picture=image, picture_alt="Et billede")
 print(page.url)
+"""
+
+NEW_DOCUMENT = """
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+document = get_document_model().objects.create(
+    title="Referat", file=ContentFile(b"%PDF-1.7 referat", name="referat.pdf")
+)
+print(document.file.name, document.url)
 """
 
 NEW_IMAGE = """
@@ -164,6 +180,16 @@ def test_uploads_and_renditions_live_in_the_bucket_under_the_sites_own_media_url
             assert {key for key in renditions if key.startswith("images/")}, urls
             assert renditions <= keys, renditions - keys
             assert all(s3.read(key) for key in renditions)
+
+            # Documents are served by Django from the bucket (never a redirect to it).
+            key, url = shell_result(env, NEW_DOCUMENT).split()
+            assert key in s3.keys() and url.startswith("/documents/")
+            document = http(base + url)
+            assert (document.status, document.text) == (200, "%PDF-1.7 referat")
+
+            # backup takes the uploads from MEDIA_ROOT: it refuses rather than leave them out.
+            refused = run_manage(env, "backup", f"--output={tmp_path / 'backups'}")
+            assert refused.returncode != 0 and "S3 bucket" in refused.stderr
 
             # One more image, whose renditions nobody has asked for yet.
             shell_result(env, NEW_IMAGE.format(title="Vinterbad"))
