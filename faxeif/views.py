@@ -3,6 +3,8 @@
 import logging
 import sys
 
+from botocore.exceptions import ConnectionError as S3ConnectionError
+from botocore.exceptions import HTTPClientError as S3ClientError
 from django.db import (
     DatabaseError,
     DataError,
@@ -28,10 +30,30 @@ RETRY_AFTER = 30
 # means the database cannot be used (a server that is down or shutting down, a SQLite file that
 # is missing, locked or not a database at all) and is answered with the 503 page.
 QUERY_ERRORS = (DataError, IntegrityError, NotSupportedError, ProgrammingError)
+# The S3 server of the uploads (S3_BUCKET) not answering: refused, timed out connecting or
+# reading, connection dropped (botocore's EndpointConnectionError, ConnectTimeoutError,
+# ReadTimeoutError, ConnectionClosedError). An upload, or a page that needs a new image
+# rendition, cannot be made; pages whose renditions exist are served on.
+STORAGE_ERRORS = (S3ConnectionError, S3ClientError)
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, DatabaseError) and not isinstance(error, QUERY_ERRORS)
+
+
+def unavailable_service(error: BaseException | None) -> str | None:
+    """What the error says cannot be reached ("database", "file storage"), or None. A storage
+    error may come wrapped: Wagtail raises SourceImageIOError from the error that kept it from
+    reading an original image."""
+    if is_database_unavailable(error):
+        return "database"
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, STORAGE_ERRORS):
+            return "file storage"
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
 
 
 def check_database() -> None:
@@ -65,8 +87,9 @@ def healthz(request):
 
 
 def server_error(request):
-    """handler500: an error caused by the database being unavailable (stopped, restarting,
-    unreachable) answers the static 503 page with Retry-After; any other error the 500 page.
+    """handler500: an error caused by the database or the uploads' S3 server being unavailable
+    (stopped, restarting, unreachable) answers the static 503 page with Retry-After; any other
+    error the 500 page.
     Either is rendered without context, so neither needs the database.
 
     Django calls this while it handles the exception, from its view or from any middleware
@@ -75,9 +98,10 @@ def server_error(request):
     being unavailable is logged here instead, as one line without the traceback, which would
     be the same for every request until the database is back."""
     error = sys.exc_info()[1]
-    if is_database_unavailable(error):
+    if service := unavailable_service(error):
         logger.warning(
-            "The database is unavailable (%s: %s); answered 503",
+            "The %s is unavailable (%s: %s); answered 503",
+            service,
             type(error).__name__,
             one_line(error),
             extra={"request": request},
