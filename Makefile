@@ -47,6 +47,7 @@ run: export DJANGO_SETTINGS_MODULE := $(DEV_SETTINGS)
 # cannot hold a worker), and publishes scheduled pages itself (gunicorn.conf.py).
 run: export NO_FRONT_SERVER := 1
 run: export PUBLISH_SCHEDULED_EVERY ?= 60
+run: export RUN_TASK_WORKER ?= 1
 run: $(STAMP) ## Migrate, seed, ensure an admin, collect static files, serve with gunicorn
 	@mkdir -p var
 	$(MANAGE) migrate --noinput

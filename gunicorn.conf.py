@@ -126,34 +126,44 @@ errorlog = "-"
 # site from a systemd timer (deploy/systemd/), not once per app server. `make run` has no timer,
 # so it sets PUBLISH_SCHEDULED_EVERY=60 and the master starts a process that runs the command at
 # every whole minute (manage.py publish_scheduled_loop, which sends the review reminders that
-# have fallen due too: once per date), and stops it when gunicorn stops. The
-# process ends by itself too when the master dies without stopping it, and Ctrl-C reaches it
-# directly (it is in gunicorn's process group).
-_scheduler = {}
+# have fallen due too: once per date), and stops it when gunicorn stops.
+#
+# E-mails (sign-up confirmations, seat mails, reminders) are queued by the requests and sent by a
+# worker (mail/tasks.py). Production runs it as a service of its own
+# (deploy/systemd/faxeif-worker.service); `make run` sets RUN_TASK_WORKER=1 and the master
+# starts it beside the scheduler (manage.py mail_worker: db_worker for the "mail" backend).
+#
+# Each child ends by itself too when the master dies without stopping it (it watches its parent),
+# and Ctrl-C reaches it directly (it is in gunicorn's process group).
+_children = {}
 
 
 def when_ready(server):
-    if not (interval := os.environ.get("PUBLISH_SCHEDULED_EVERY")):
-        return
+    if interval := os.environ.get("PUBLISH_SCHEDULED_EVERY"):
+        command = ["publish_scheduled_loop", f"--interval={interval}"]
+        _start_child(server, command, f"Publishing scheduled pages every {interval} s")
+    if os.environ.get("RUN_TASK_WORKER") == "1":
+        _start_child(server, ["mail_worker", "--no-reload"], "Sending queued e-mails")
+
+
+def _start_child(server, command, what):
     import subprocess
     import sys
 
     # The child gets the settings module the site was loaded with (faxeif.wsgi sets its
     # default) through the environment, and the master's pid: it may die before the child runs.
-    command = [sys.executable, "manage.py", "publish_scheduled_loop"]
-    command += [f"--interval={interval}", f"--parent={os.getpid()}"]
+    command = [sys.executable, "manage.py", *command, f"--parent={os.getpid()}"]
     here = os.path.dirname(os.path.abspath(__file__))
-    _scheduler["process"] = subprocess.Popen(command, cwd=here)
-    server.log.info(
-        "Publishing scheduled pages every %s s (pid %s)", interval, _scheduler["process"].pid
-    )
+    process = _children[command[2]] = subprocess.Popen(command, cwd=here)
+    server.log.info("%s (pid %s)", what, process.pid)
 
 
 def on_exit(server):
-    if (process := _scheduler.pop("process", None)) is None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=graceful_timeout)
-    except Exception:  # still running, or already reaped by the master's SIGCHLD handling
-        process.kill()
+    for process in _children.values():
+        process.terminate()
+    while _children:
+        process = _children.popitem()[1]
+        try:
+            process.wait(timeout=graceful_timeout)
+        except Exception:  # still running, or already reaped by the master's SIGCHLD handling
+            process.kill()

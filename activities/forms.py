@@ -55,7 +55,7 @@ from django.db import IntegrityError, transaction
 
 from pagecache.cache import changes_at
 
-from .signups import SignUp, mail_context, send_to
+from .signups import SignUp, send_mail_later
 
 # The trap for spam robots: a field people never see or reach, which robots fill in.
 HONEYPOT = "website"
@@ -207,16 +207,8 @@ class SignUpForm(forms.ModelForm):
         return signup
 
     def send_confirmation(self, request, signup: SignUp) -> bool:
-        """E-mail the person what they signed up for, with the link to cancel; whether it went
-        out. The sign-up is saved: a mail that cannot be sent does not undo it or turn the
-        receipt into an error page (activities/signups.py send_to); the receipt then says the
-        mail did not go out."""
-        waiting = signup.status == SignUp.Status.WAITING
-        return send_to(
-            signup,
-            "confirmation",
-            f"{'Venteliste' if waiting else 'Tilmelding'}: {self.activity.title}",
-            "activities/signup_email.txt",
-            mail_context(signup, request.build_absolute_uri("/")),
-            request=request,
-        )
+        """Queue the e-mail that tells the person what they signed up for, with the link to
+        cancel; False when it is known now that it will not go out. The sign-up is saved: the
+        mail leaves after the request (activities/signups.py send_mail_later), and nothing that
+        happens to it undoes the sign-up or turns the receipt into an error page."""
+        return send_mail_later(signup, "confirmation", request.build_absolute_uri("/"))

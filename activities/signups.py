@@ -1,18 +1,16 @@
 """The sign-ups visitors make on an activity's sign-up address: the model, how long it is kept,
 the page cache key of the seats it leaves, and the one place where seats change hands:
 cancelling (`cancel`), and moving the waiting list up when seats free (`fill_free_seats`), each
-under the activity's row lock, with the e-mails they send. Below the activity pages and the
-sign-up form, which both use it; it imports neither."""
+under the activity's row lock, with the e-mails they send (queued: mail/tasks.py). Below the
+activity pages and the sign-up form, which both use it; it imports neither."""
 
 import datetime
-import logging
 from contextlib import contextmanager
-from functools import partial
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.signals import post_delete, post_save
@@ -21,9 +19,8 @@ from django.utils import timezone
 from wagtail.signals import page_published
 
 from contacts.models import ContactPerson
+from mail.tasks import send_later
 from pagecache.cache import invalidate
-
-logger = logging.getLogger(__name__)
 
 
 class SignUp(models.Model):
@@ -75,7 +72,8 @@ class SignUp(models.Model):
 
     def receipt(self, mailed: bool = True) -> str:
         """A token for the thank-you page that names this sign-up, without the address
-        showing who signed up, and says whether the confirmation went out."""
+        showing who signed up, and says whether the confirmation is on its way (queued, or sent
+        by a backend that sends at once) or is known not to come."""
         return signing.dumps({"signup": self.pk, "mailed": mailed}, salt=self.RECEIPT_SALT)
 
     @classmethod
@@ -219,7 +217,7 @@ def fill_free_seats(activity_id, base_url: str | None = None) -> list[SignUp]:
         invalidate(signups_key(activity_id))  # update() sends no post_save
         for signup in promoted:
             signup.status = SignUp.Status.CONFIRMED
-            transaction.on_commit(partial(send_seat_mail, signup, base_url), robust=True)
+            send_mail_later(signup, "seat mail", base_url)
     return promoted
 
 
@@ -246,46 +244,43 @@ def mail_context(signup: SignUp, base_url: str | None = None) -> dict:
     }
 
 
-def send_to(
-    signup: SignUp, what: str, subject: str, template: str, context: dict, request=None
-) -> bool:
-    """E-mail the person; whether it went out. Whatever goes wrong with the mail (a server that
-    is down, a refused header) undoes nothing and turns no page into an error page: it is
+# The e-mails about a sign-up, by the name the log gives them, and their templates.
+MAIL_TEMPLATES = {
+    "confirmation": "activities/signup_email.txt",
+    "seat mail": "activities/seat_email.txt",
+}
+
+
+def send_mail_later(signup: SignUp, what: str, base_url: str | None = None) -> bool:
+    """Queue the e-mail `what` ("confirmation" or "seat mail") to the person, sent once the
+    transaction commits (mail/tasks.py); False when it is known now that it will not go out.
+    Whatever happens to the mail undoes nothing and turns no page into an error page: it is
     logged, and the procesleder sees the sign-up in the admin."""
+    return send_later(
+        "activities.signups.compose_mail",
+        [what, signup.pk, base_url],
+        f"{what} of sign-up {signup.pk}",
+    )
+
+
+def compose_mail(what: str, signup_id: int, base_url: str | None) -> EmailMessage | None:
+    """The e-mail as it goes out (composed then, not when it was queued); None when there is
+    nothing to say any more: the sign-up was cancelled, deleted or purged meanwhile, or (a seat
+    mail) is no longer confirmed."""
+    signup = SignUp.objects.select_related("activity").filter(pk=signup_id).first()
+    confirmed = signup is not None and signup.status == SignUp.Status.CONFIRMED
+    if signup is None or (what == "seat mail" and not confirmed):
+        return None
+    title = signup.activity.title
+    if what == "seat mail":
+        subject = f"Du har fået en plads: {title}"
+    else:
+        subject = f"{'Tilmelding' if confirmed else 'Venteliste'}: {title}"
     # A header is one line (titles are kept to one line, this makes sure).
-    subject = " ".join(subject.split())
-    try:
-        send_mail(subject, render_to_string(template, context), None, [signup.email])
-    except OSError as error:  # the mail server: down, refusing, too slow (SMTPException)
-        logger.warning(
-            "Could not send the %s of sign-up %s: %s: %s",
-            what,
-            signup.pk,
-            type(error).__name__,
-            " ".join(str(error).split()),
-            extra={"request": request},
-        )
-        return False
-    except Exception:
-        # A fault of the site's own: logged with its traceback. Still, what was done stands.
-        logger.exception(
-            "Could not send the %s of sign-up %s",
-            what,
-            signup.pk,
-            extra={"request": request},
-        )
-        return False
-    return True
-
-
-def send_seat_mail(signup: SignUp, base_url: str | None = None) -> bool:
-    """Tell a person from the waiting list that they now have a seat."""
-    return send_to(
-        signup,
-        "seat mail",
-        f"Du har fået en plads: {signup.activity.title}",
-        "activities/seat_email.txt",
-        mail_context(signup, base_url),
+    return EmailMessage(
+        " ".join(subject.split()),
+        render_to_string(MAIL_TEMPLATES[what], mail_context(signup, base_url)),
+        to=[signup.email],
     )
 
 

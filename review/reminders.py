@@ -7,10 +7,12 @@ of them, the active superusers: a page is never left without someone to look aft
 
 Once, however often and however many schedulers run: each page's reminder is claimed by one
 conditional UPDATE (reminded_for becomes the review date only where it was not that date yet)
-before the mail goes out, so a second run at the same moment finds nothing left to claim. A mail
-that cannot be sent (the mail server is down) gives its claims back and is logged: the next run
-tries again. A page reviewed and due again later gets a new reminder for its new date."""
+before the mail is queued, so a second run at the same moment finds nothing left to claim. The
+worker sends it (mail/tasks.py) and tries again when the mail server fails; a mail it gives up
+gives its claims back and is logged: the next run tries again. A page reviewed and due again
+later gets a new reminder for its new date."""
 
+import datetime
 import logging
 from collections import defaultdict
 
@@ -21,6 +23,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from mail.tasks import send_later
 
 from .models import EDITORS_GROUP, PageReview
 
@@ -63,15 +67,9 @@ def claim(review) -> bool:
     return claimed == 1
 
 
-def give_back(reviews) -> None:
-    for review in reviews:
-        PageReview.objects.filter(pk=review.pk, reminded_for=review.due).update(
-            reminded_for=review.reminded_for
-        )
-
-
 def send_review_reminders(today=None) -> int:
-    """Send what is due; the number of e-mails sent."""
+    """Queue what is due; the number of e-mails queued (sent at once by a backend that sends
+    at once)."""
     today = today or timezone.localdate()
     others = None
     by_recipients = defaultdict(list)
@@ -89,12 +87,48 @@ def send_review_reminders(today=None) -> int:
     sent = 0
     for recipients, reviews in by_recipients.items():
         claimed = [review for review in reviews if claim(review)]
-        if claimed and send(recipients, claimed, today):
+        if claimed and queue_reminder(recipients, claimed, today):
             sent += 1
     return sent
 
 
-def send(recipients, reviews, today) -> bool:
+def queue_reminder(recipients, reviews, today) -> bool:
+    """Queue the e-mail to `recipients` of the claimed `reviews` (mail/tasks.py). It carries
+    each claim (the review, the date it was claimed for, the date it held before) so that it
+    can be given back."""
+    claims = [
+        [review.pk, review.due.isoformat(), review.reminded_for and review.reminded_for.isoformat()]
+        for review in reviews
+    ]
+    pages_named = ", ".join(str(review.page_id) for review in reviews)
+    return send_later(
+        "review.reminders.compose_reminder",
+        [[user.pk for user in recipients], claims, today.isoformat()],
+        f"review reminder of pages {pages_named}",
+        give_back="review.reminders.give_back",
+    )
+
+
+def compose_reminder(user_ids: list, claims: list, today: str) -> EmailMessage | None:
+    """The reminder as it goes out, of the claimed pages still due for the date they were
+    claimed for (a page reviewed meanwhile has a new date and is left out); None when none is.
+    Recipients who have left meanwhile are left out; with none left, the claims are given back
+    and the next run chooses whom to remind."""
+    claimed_for = {pk: datetime.date.fromisoformat(due) for pk, due, _ in claims}
+    reviews = [
+        review
+        for review in PageReview.objects.filter(pk__in=claimed_for, page__live=True)
+        .select_related("page")
+        .order_by("due", "page__path")
+        if review.due == claimed_for[review.pk] == review.reminded_for
+    ]
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
+    recipients = sorted(users, key=lambda user: user_ids.index(user.pk))
+    if not recipients:
+        give_back(user_ids, claims, today)
+    if not reviews or not recipients:
+        return None
+    today = datetime.date.fromisoformat(today)
     base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     pages = [
         {
@@ -111,26 +145,14 @@ def send(recipients, reviews, today) -> bool:
         "report_url": base_url + reverse("review:report"),
         "months": settings.PAGE_REVIEW_MONTHS,
     }
-    message = EmailMessage(
+    return EmailMessage(
         SUBJECT,
         render_to_string("review/reminder_email.txt", context),
         to=[user.email for user in recipients],
     )
-    pages_named = ", ".join(str(review.page_id) for review in reviews)
-    try:
-        message.send()
-    except OSError as error:  # the mail server: down, refusing, too slow (SMTPException)
-        give_back(reviews)
-        logger.warning(
-            "Could not send the review reminder of pages %s (tried again next run): %s: %s",
-            pages_named,
-            type(error).__name__,
-            " ".join(str(error).split()),
-        )
-        return False
-    except Exception:
-        # A fault of the site's own: logged with its traceback; the next run tries again.
-        give_back(reviews)
-        logger.exception("Could not send the review reminder of pages %s", pages_named)
-        return False
-    return True
+
+
+def give_back(user_ids: list, claims: list, today: str) -> None:
+    """A reminder that could not be sent gives its claims back: the next run tries again."""
+    for pk, due, before in claims:
+        PageReview.objects.filter(pk=pk, reminded_for=due).update(reminded_for=before)

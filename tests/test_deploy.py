@@ -41,6 +41,10 @@ PURGE_CRON = BASE_DIR / "deploy" / "cron" / "faxeif-purge-trash"
 REMINDER_SERVICE = SYSTEMD / "faxeif-review-reminders.service"
 REMINDER_TIMER = SYSTEMD / "faxeif-review-reminders.timer"
 REMINDER_CRON = BASE_DIR / "deploy" / "cron" / "faxeif-review-reminders"
+WORKER_SERVICE = SYSTEMD / "faxeif-worker.service"
+MAIL_CRON = BASE_DIR / "deploy" / "cron" / "faxeif-mail"
+# The worker's own switch for a test: send what is queued, then stop.
+ONE_BATCH = ("--batch", "--no-startup-delay")
 NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "faxeif.conf"
 # Where the deploy files expect the site; the tests put the repository there.
 DEPLOY_DIR = "/srv/faxeif"
@@ -108,9 +112,12 @@ def production_environment(site) -> dict:
     }
 
 
-def run_service(service_file: Path, site, **environment) -> subprocess.CompletedProcess:
-    """The service's ExecStart, as systemd runs it: in its working directory, with the
-    environment file's settings (and `environment`), then the unit's own Environment= lines."""
+def run_service(
+    service_file: Path, site, *extra_args: str, **environment
+) -> subprocess.CompletedProcess:
+    """The service's ExecStart (and `extra_args`), as systemd runs it: in its working directory,
+    with the environment file's settings (and `environment`), then the unit's own Environment=
+    lines."""
     service = unit(service_file)
     env = {"PATH": os.environ["PATH"], **production_environment(site), **environment}
     for assignments in service["Service.Environment"]:
@@ -119,7 +126,7 @@ def run_service(service_file: Path, site, **environment) -> subprocess.Completed
     [exec_start] = service["Service.ExecStart"]
     [working_directory] = service["Service.WorkingDirectory"]
     return subprocess.run(
-        [here(arg) for arg in shlex.split(exec_start)],
+        [here(arg) for arg in shlex.split(exec_start)] + list(extra_args),
         cwd=here(working_directory),
         env=env,
         capture_output=True,
@@ -187,20 +194,29 @@ def due_for_review(site, slug: str) -> str:
 
 
 def test_the_review_reminder_service_mails_the_owner_once(site):
+    """The service queues the reminder; the worker service sends it (here: one batch)."""
     link = due_for_review(site, "baggrund")
     first = run_service(REMINDER_SERVICE, site, **MAIL_TO_OUTPUT)
-    assert first.returncode == 0, first.stderr
-    assert "To: ejer@faxekommune.dk" in first.stdout and link in first.stdout
+    assert (first.returncode, first.stdout) == (0, ""), first.stderr
+    sent = run_service(WORKER_SERVICE, site, *ONE_BATCH, **MAIL_TO_OUTPUT)
+    assert sent.returncode == 0, sent.stderr
+    assert "To: ejer@faxekommune.dk" in sent.stdout and link in sent.stdout
     again = run_service(REMINDER_SERVICE, site, **MAIL_TO_OUTPUT)
     assert (again.returncode, again.stdout) == (0, "")
+    nothing = run_service(WORKER_SERVICE, site, *ONE_BATCH, **MAIL_TO_OUTPUT)
+    assert (nothing.returncode, nothing.stdout) == (0, "")
 
 
 def test_the_review_reminder_cron_line_mails_the_owner_every_morning(site, tmp_path):
+    """The reminder's cron line queues it; the mail cron line, every minute, sends it."""
     link = due_for_review(site, "faser")
     run = run_cron_line(REMINDER_CRON, site, tmp_path, **MAIL_TO_OUTPUT)
     assert run.schedule == ["0", "7", "*", "*", "*"]
     assert run.returncode == 0, run.stderr
-    assert link in run.stdout
+    sent = run_cron_line(MAIL_CRON, site, tmp_path, **MAIL_TO_OUTPUT)
+    assert sent.schedule == ["*"] * 5
+    assert sent.returncode == 0, sent.stderr
+    assert link in sent.stdout
 
 
 def test_the_timers_start_their_services_and_systemd_accepts_them(tmp_path):
@@ -214,10 +230,13 @@ def test_the_timers_start_their_services_and_systemd_accepts_them(tmp_path):
     assert reminders["Timer.Persistent"] == ["true"]
     assert reminders.get("Timer.Unit", [REMINDER_SERVICE.name]) == [REMINDER_SERVICE.name]
     assert unit(REMINDER_SERVICE)["Service.Type"] == ["oneshot"]
+    worker = unit(WORKER_SERVICE)
+    assert (worker["Service.Type"], worker["Service.Restart"]) == (["simple"], ["always"])
+    assert "--backend mail" in worker["Service.ExecStart"][0]
 
     analyze = shutil.which("systemd-analyze")
     require(analyze is not None, "systemd-analyze (Debian: systemd)")
-    units = (SERVICE, TIMER, REMINDER_SERVICE, REMINDER_TIMER)
+    units = (SERVICE, TIMER, REMINDER_SERVICE, REMINDER_TIMER, WORKER_SERVICE)
     for path in units:
         (tmp_path / path.name).write_text(here(path.read_text()))
     verify = subprocess.run(

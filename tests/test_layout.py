@@ -124,13 +124,16 @@ def test_apps_import_each_other_one_way():
 
 def test_the_floor_under_the_page_types_imports_none_of_them():
     """base/ (the base page, blocks, settings, navigation) and what lies under it (the page
-    cache, the owners and review dates of every page, the Danish spreadsheet downloads) know no
-    page app: a block that shows another app's content looks its model up by name."""
+    cache, the owners and review dates of every page, the Danish spreadsheet downloads, the
+    queue of outgoing e-mail) know no page app: a block that shows another app's content looks
+    its model up by name, and the mail queue calls the function that composes a mail by its
+    dotted path."""
     graph = app_graph()
     assert graph["base"] <= {"pagecache", "review"}
     assert graph["pagecache"] == set()
-    assert graph["review"] <= {"spreadsheets"}
+    assert graph["review"] <= {"spreadsheets", "mail"}
     assert graph["spreadsheets"] == set()
+    assert graph["mail"] == set()
     assert "base" in graph["contacts"] and "base" in graph["pages"]
 
 

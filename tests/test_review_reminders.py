@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -39,7 +40,10 @@ def owner(procesleder):
 
 
 def remind() -> None:
-    call_command("send_review_reminders")
+    """The command, and the mail it queues after its commit (in a test's transaction, which
+    never commits, when the command is done): the test settings send it at once."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_review_reminders")
 
 
 @pytest.mark.django_db

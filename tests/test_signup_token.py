@@ -9,7 +9,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core import mail, signing
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -38,7 +38,9 @@ def issued(activity_pk, seconds_ago: int) -> str:
 
 
 def post(client, activity, token, **headers):
-    return client.post(activity.signup_url(), {**TYPED, "token": token}, headers=headers)
+    # The confirmation is queued when the sign-up commits (see showcase_activities.sign_up).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(activity.signup_url(), {**TYPED, "token": token}, headers=headers)
 
 
 def assert_form_again(response):

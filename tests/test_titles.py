@@ -106,8 +106,11 @@ def test_a_mail_server_that_is_down_leaves_the_sign_up_saved_and_the_receipt_sho
     assert answer.status_code == 302
     receipt = text_of(Client().get(answer["Location"]), "main")
     assert "Tak for din tilmelding" in receipt
-    assert "Vi kunne ikke sende en bekræftelse til meha@faxekommune.dk lige nu." in receipt
+    # The mail leaves after the answer (mail/tasks.py): the receipt promises it, no more.
+    assert "Vi sender en bekræftelse til meha@faxekommune.dk." in receipt
     assert "Vi har sendt" not in receipt
     assert SignUp.objects.filter(activity=activity, email="meha@faxekommune.dk").exists()
-    [warning] = [r for r in caplog.records if "confirmation" in r.getMessage()]
-    assert warning.levelname == "WARNING"  # the mail server, not a fault of the site
+    [failure] = [r for r in caplog.records if "confirmation" in r.getMessage()]
+    # The mail server, not a fault of the site: no traceback. Given up at once, as the test
+    # settings' backend cannot wait to try again (tests/test_mail_tasks.py: the real queue).
+    assert failure.exc_info is None and "ConnectionRefusedError" in failure.getMessage()

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The queue of the site's e-mails (the "mail" task backend below): its table and db_worker.
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -366,6 +368,16 @@ LOGGING = {
 
 # E-mail (sign-up confirmations). The backend is chosen per environment: EMAIL_BACKEND.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@faxeifaellesskab.dk")
+# Background tasks (django-tasks, which Wagtail 8 uses for its own work). "default" is what
+# django-tasks uses when TASKS is unset: Wagtail's jobs (search and reference index, image and
+# cache work) run at once, in the request, as before. "mail" is the site's e-mails
+# (mail/tasks.py): a queue in the site's own database, sent by `manage.py db_worker --backend
+# mail` (deploy/systemd/faxeif-worker.service; make run starts it beside gunicorn), so a slow
+# or broken mail server never holds a request. The test settings send them at once instead.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "mail": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 # Every published page is read through again this many months after it was first published or
 # last marked as reviewed (review/); the report and the dashboard show what falls due within
 # PAGE_REVIEW_SOON_DAYS.

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, STORAGES, cache_settings
+from .base import BASE_DIR, DATABASES, STORAGES, TASKS, cache_settings
 
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -32,6 +32,12 @@ CACHES = {
     "pagecache_versions": cache_settings(TEST_CACHE_DIR / "versions", 1_000_000, redis_url=None),
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# E-mails are sent at once, in the request that queues them (after its commit), so the suite
+# reads them in mail.outbox; tests/test_mail_tasks.py runs the database queue and its worker.
+TASKS = {
+    **TASKS,
+    "mail": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
 # A site that a test serves (gunicorn, in another process) writes its mail to files in this
 # folder, for the test to read (tests/support/processes.py site_env, tests/support/mail.py).
 if EMAIL_FILE_PATH := os.environ.get("EMAIL_FILE_PATH"):

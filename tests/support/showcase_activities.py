@@ -5,6 +5,7 @@ seat left for the browser's sign-ups. Test data only, never seed content."""
 import datetime
 import re
 
+from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -102,7 +103,10 @@ def sign_up(client, activity, **fields):
     }
     if "token" not in data:
         data["token"] = form_token(client, activity)
-    return client.post(activity.signup_url(), data)
+    # The confirmation is queued once the sign-up commits; a test's own transaction never
+    # commits, so what waits for the commit runs when the request is answered, as it would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(activity.signup_url(), data)
 
 
 def build(image) -> dict[str, Page]:
