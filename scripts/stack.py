@@ -389,19 +389,21 @@ class Varnish(Component):
         self.dir = self.stack.folder / "varnish"
         self.dir.mkdir()
         self.port, self.admin_port = free_port(), free_port()
-        if not (VARNISH_DIR / "faxeif.vcl").exists():  # stand-in until h-varnish lands
-            (self.dir / "faxeif.vcl").write_text(STAND_IN_VCL)
         (self.dir / "faxeif-backends.vcl").write_text(self.backends())
         self.vcl_path = f"{self.dir}:{VARNISH_DIR}"
 
     def backends(self) -> str:
         """deploy/varnish/faxeif-backends.vcl with this stack's two app servers in place of its
-        example's 127.0.0.1:8001 and :8002."""
-        example = VARNISH_DIR / "faxeif-backends.vcl"
-        text = example.read_text() if example.exists() else STAND_IN_BACKENDS
-        for example, app in (("8001", self.stack.app_a), ("8002", self.stack.app_b)):
-            assert f'"{example}"' in text, f"faxeif-backends.vcl no longer says {example}"
-            text = text.replace(f'"{example}"', f'"{app.port}"')
+        example's 127.0.0.1:8001 and :8002, and the stack's host in its probe."""
+        text = (VARNISH_DIR / "faxeif-backends.vcl").read_text()
+        for example, here in {
+            '"8001"': f'"{self.stack.app_a.port}"',
+            '"8002"': f'"{self.stack.app_b.port}"',
+            '"Host: faxeifaellesskab.dk"': '"Host: 127.0.0.1"',
+        }.items():
+            if example not in text:
+                raise StackError(f"faxeif-backends.vcl no longer says {example}")
+            text = text.replace(example, here)
         return text
 
     def command(self):
@@ -430,59 +432,6 @@ class Varnish(Component):
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-
-STAND_IN_VCL = """vcl 4.1;
-import xkey;
-import std;
-include "faxeif-backends.vcl";
-
-acl purgers { "127.0.0.1"; "::1"; }
-
-sub vcl_recv {
-    set req.backend_hint = app.backend();
-    if (req.method == "PURGE") {
-        if (client.ip !~ purgers) { return (synth(403, "Forbidden")); }
-        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
-        return (synth(200, "Purged " + req.http.n-gone));
-    }
-}
-
-sub vcl_backend_response {
-    if (!beresp.http.xkey) {
-        set beresp.uncacheable = true;
-        set beresp.ttl = 0s;
-        return (deliver);
-    }
-}
-
-sub vcl_deliver {
-    unset resp.http.xkey;
-}
-"""
-
-STAND_IN_BACKENDS = """import directors;
-
-probe healthz {
-    .request = "GET /healthz HTTP/1.1"
-        "Host: 127.0.0.1"
-        "X-Forwarded-Proto: https"
-        "Connection: close";
-    .interval = 1s;
-    .timeout = 2s;
-    .window = 3;
-    .threshold = 2;
-}
-
-backend app_a { .host = "127.0.0.1"; .port = "8001"; .probe = healthz; }
-backend app_b { .host = "127.0.0.1"; .port = "8002"; .probe = healthz; }
-
-sub vcl_init {
-    new app = directors.round_robin();
-    app.add_backend(app_a);
-    app.add_backend(app_b);
-}
-"""
 
 
 class Nginx(Component):
