@@ -18,6 +18,8 @@ from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as django_server_error
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,9 @@ QUERY_ERRORS = (DataError, IntegrityError, NotSupportedError, ProgrammingError)
 # ReadTimeoutError, ConnectionClosedError). An upload, or a page that needs a new image
 # rendition, cannot be made; pages whose renditions exist are served on.
 STORAGE_ERRORS = (S3ConnectionError, S3ClientError)
+# Redis (REDIS_URL: the page cache and Wagtail's caches, shared by the app servers) refusing or
+# not answering: no page can be looked up or stored until it is back.
+CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
@@ -42,15 +47,17 @@ def is_database_unavailable(error: BaseException | None) -> bool:
 
 
 def unavailable_service(error: BaseException | None) -> str | None:
-    """What the error says cannot be reached ("database", "file storage"), or None. A storage
-    error may come wrapped: Wagtail raises SourceImageIOError from the error that kept it from
-    reading an original image."""
+    """What the error says cannot be reached ("database", "file storage", "cache"), or None. A
+    storage error may come wrapped: Wagtail raises SourceImageIOError from the error that kept it
+    from reading an original image."""
     if is_database_unavailable(error):
         return "database"
     seen = set()
     while error is not None and id(error) not in seen:
         if isinstance(error, STORAGE_ERRORS):
             return "file storage"
+        if isinstance(error, CACHE_ERRORS):
+            return "cache"
         seen.add(id(error))
         error = error.__cause__ or error.__context__
     return None
@@ -106,8 +113,13 @@ def server_error(request):
             one_line(error),
             extra={"request": request},
         )
-        return unavailable(loader.get_template("503.html").render())
+        return unavailable_page()
     return django_server_error(request)
+
+
+def unavailable_page() -> HttpResponse:
+    """The static 503 page, rendered without context (no database, no cache needed)."""
+    return unavailable(loader.get_template("503.html").render())
 
 
 def one_line(error: Exception) -> str:

@@ -20,9 +20,9 @@ def answering_outages(wsgi_app):
     def application(environ, start_response):
         try:
             return wsgi_app(environ, start_response)
-        except views.SHARED_SERVICE_ERRORS as error:
+        except views.CACHE_ERRORS as error:
             views.logger.warning(
-                "A shared service is unavailable (%s: %s); answered 503",
+                "The cache is unavailable (%s: %s); answered 503",
                 type(error).__name__,
                 views.one_line(error),
             )
