@@ -45,7 +45,9 @@ NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "faxeif.conf"
 WORKER_UNIT = BASE_DIR / "deploy" / "systemd" / "faxeif-worker.service"
 # Where the deploy files expect the site (deploy/systemd, deploy/nginx).
 DEPLOY_DIR = "/srv/faxeif"
-BUCKET = "faxeif-media"
+BUCKET = "faxeif-media"  # the name deploy/s3/media-bucket-policy.json gives
+BUCKET_POLICY = BASE_DIR / "deploy" / "s3" / "media-bucket-policy.json"
+S3_KEY = "faxeif-stack"
 ADMIN_USER = "admin"
 # Seconds between two runs of the scheduled jobs on each app server (production: a timer).
 SCHEDULER_INTERVAL = 1
@@ -320,12 +322,21 @@ class S3(Component):
         return port_open(self.port) and self.create_bucket()
 
     def create_bucket(self) -> bool:
-        request = urllib.request.Request(f"{self.url}/{BUCKET}", method="PUT")
+        """The bucket, and deploy/s3/media-bucket-policy.json: nginx reads images unsigned."""
+        import boto3
+
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id=S3_KEY,
+            aws_secret_access_key=S3_KEY,
+        )
         try:
-            urllib.request.urlopen(request, timeout=5).close()
-        except urllib.error.HTTPError as error:
-            if error.code != 409:  # already there
-                raise
+            s3.create_bucket(Bucket=BUCKET)
+        except s3.exceptions.BucketAlreadyOwnedByYou:
+            pass
+        s3.put_bucket_policy(Bucket=BUCKET, Policy=BUCKET_POLICY.read_text())
         return True
 
     @property
@@ -625,8 +636,8 @@ class Stack:
             "S3_BUCKET": BUCKET,
             "S3_ENDPOINT_URL": self.s3.url,
             "S3_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "faxeif-stack",
-            "AWS_SECRET_ACCESS_KEY": "faxeif-stack",
+            "AWS_ACCESS_KEY_ID": S3_KEY,
+            "AWS_SECRET_ACCESS_KEY": S3_KEY,
             "VARNISH_PURGE_URLS": f"http://127.0.0.1:{getattr(self.varnish, 'port', 0)}",
             # nginx sets X-Forwarded-For to the client's address, Varnish appends nginx's.
             "TRUSTED_PROXY_COUNT": "2",
