@@ -8,7 +8,7 @@ script), and the tests in tests/stack/ (the `Stack` object).
           -> pgbouncer (transaction pooling) -> PostgreSQL
           -> Redis (the page cache), the S3 server (moto_server, uploads), a mail server
       /media/ -> the S3 bucket (nginx)
-    the mail worker (deploy/systemd/faxeif-worker.service's command, when that unit exists)
+    the mail worker (deploy/systemd/faxeif-worker.service's command)
 
 Every process runs in a session of its own, so Ctrl-C reaches only this script, which stops them
 all in reverse order. The folder is temporary (removed at the end) unless STACK_DIR names one.
@@ -19,6 +19,7 @@ root) and Varnish drops to its own users as Debian's package does.
 import os
 import pwd
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -36,13 +37,14 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as `python scripts/stack.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.served_site import BASE_DIR, GUNICORN, GUNICORN_CONF, free_port
+from scripts.served_site import BASE_DIR, free_port
 from scripts.throwaway_nginx import nginx_command
+from scripts.throwaway_varnish import varnish_command
 
 PG_BINDIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-VARNISH_DIR = BASE_DIR / "deploy" / "varnish"
 NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "faxeif.conf"
 WORKER_UNIT = BASE_DIR / "deploy" / "systemd" / "faxeif-worker.service"
+GUNICORN_UNIT = BASE_DIR / "deploy" / "systemd" / "faxeif-gunicorn@.service"
 # Where the deploy files expect the site (deploy/systemd, deploy/nginx).
 DEPLOY_DIR = "/srv/faxeif"
 BUCKET = "faxeif-media"  # the name deploy/s3/media-bucket-policy.json gives
@@ -52,6 +54,16 @@ ADMIN_USER = "admin"
 # Seconds between two runs of the scheduled jobs on each app server (production: a timer).
 SCHEDULER_INTERVAL = 1
 APP_WORKERS = 2
+
+
+def unit_command(unit: Path) -> list[str]:
+    """A systemd unit's ExecStart, with the repository where the unit expects the site."""
+    [line] = [
+        line.split("=", 1)[1]
+        for line in unit.read_text().splitlines()
+        if line.startswith("ExecStart=")
+    ]
+    return [arg.replace(DEPLOY_DIR, str(BASE_DIR)) for arg in shlex.split(line)]
 
 
 class StackError(RuntimeError):
@@ -356,10 +368,18 @@ class AppServer(Component):
         self.access_log = self.dir / "access.log"
 
     def env(self):
-        return {**self.stack.app_env(self.name), "PUBLISH_SCHEDULED_EVERY": str(SCHEDULER_INTERVAL)}
+        return {
+            **self.stack.app_env(self.name),
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "PUBLISH_SCHEDULED_EVERY": str(SCHEDULER_INTERVAL),
+        }
 
     def command(self):
-        return [str(GUNICORN), f"--config={GUNICORN_CONF}", f"--bind=127.0.0.1:{self.port}"] + [
+        """deploy/systemd/faxeif-gunicorn@.service's command (which binds HOST:PORT), with
+        fewer workers and an access log to count requests by."""
+        return [
+            *unit_command(GUNICORN_UNIT),
             f"--workers={APP_WORKERS}",
             f"--access-logfile={self.access_log}",
         ]
@@ -384,58 +404,26 @@ class MailWorker(Component):
     """The command of deploy/systemd/faxeif-worker.service, in app server A's environment."""
 
     def command(self):
-        [line] = [
-            line.split("=", 1)[1]
-            for line in WORKER_UNIT.read_text().splitlines()
-            if line.startswith("ExecStart=")
-        ]
-        return [arg.replace(DEPLOY_DIR, str(BASE_DIR)) for arg in line.split()]
+        return unit_command(WORKER_UNIT)
 
     def env(self):
         return self.stack.app_env("app-a")
 
 
 class Varnish(Component):
+    """varnishd with deploy/varnish/faxeif.vcl as scripts/throwaway_varnish.py runs it: the
+    example's backends file rewritten for the stack's two app servers."""
+
     def prepare(self):
         self.dir = self.stack.folder / "varnish"
-        self.dir.mkdir()
         self.port, self.admin_port = free_port(), free_port()
-        (self.dir / "faxeif-backends.vcl").write_text(self.backends())
-        self.vcl_path = f"{self.dir}:{VARNISH_DIR}"
-
-    def backends(self) -> str:
-        """deploy/varnish/faxeif-backends.vcl with this stack's two app servers in place of its
-        example's 127.0.0.1:8001 and :8002, and the stack's host in its probe."""
-        text = (VARNISH_DIR / "faxeif-backends.vcl").read_text()
-        for example, here in {
-            '"8001"': f'"{self.stack.app_a.port}"',
-            '"8002"': f'"{self.stack.app_b.port}"',
-            '"Host: faxeifaellesskab.dk"': '"Host: 127.0.0.1"',
-        }.items():
-            if example not in text:
-                raise StackError(f"faxeif-backends.vcl no longer says {example}")
-            text = text.replace(example, here)
-        return text
+        servers = [("127.0.0.1", app.port) for app in (self.stack.app_a, self.stack.app_b)]
+        self._command = varnish_command(
+            self.dir, self.port, self.admin_port, servers, host="127.0.0.1"
+        )
 
     def command(self):
-        return (
-            # vcl_path before -f, which varnishd reads at once.
-            [
-                shutil.which("varnishd") or "/usr/sbin/varnishd",
-                "-F",
-                "-p",
-                f"vcl_path={self.vcl_path}",
-            ]
-            + ["-f", "faxeif.vcl", "-a", f"127.0.0.1:{self.port}"]
-            + [
-                "-T",
-                f"127.0.0.1:{self.admin_port}",
-                "-n",
-                str(self.dir / "work"),
-                "-s",
-                "malloc,64m",
-            ]
-        )
+        return self._command
 
     def ready(self):
         return get_status(self.url + "/healthz") == 200
@@ -551,7 +539,7 @@ class _SmtpSession(socketserver.StreamRequestHandler):
 class Stack:
     """The stack in `folder` (a temporary one unless given). `start()` prepares and starts it all;
     `stop()` stops everything it started. Components: postgres, pgbouncer, redis, s3, app_a,
-    app_b, worker (when deploy/systemd/faxeif-worker.service exists), varnish, nginx."""
+    app_b, worker, varnish, nginx."""
 
     def __init__(self, folder: Path | str | None = None, admin_password: str | None = None):
         self._own_folder = folder is None
@@ -567,7 +555,7 @@ class Stack:
         self.s3 = S3(self, "s3")
         self.app_a = AppServer(self, "app-a")
         self.app_b = AppServer(self, "app-b")
-        self.worker = MailWorker(self, "worker") if WORKER_UNIT.exists() else None
+        self.worker = MailWorker(self, "worker")
         self.varnish = Varnish(self, "varnish")
         self.nginx = Nginx(self, "nginx")
         self.mail: MailSink | None = None
@@ -575,7 +563,7 @@ class Stack:
     @property
     def components(self) -> list[Component]:
         servers = [self.postgres, self.pgbouncer, self.redis, self.s3, self.app_a, self.app_b]
-        return [*servers, *([self.worker] if self.worker else []), self.varnish, self.nginx]
+        return [*servers, self.worker, self.varnish, self.nginx]
 
     def __enter__(self):
         try:

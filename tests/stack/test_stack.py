@@ -79,7 +79,7 @@ def is_hit(answer) -> bool:
 def test_repeated_anonymous_requests_never_reach_an_app_server(stack):
     for path in ("/", "/baggrund/", "/kontakt/"):
         # The first visits fill Varnish (and the page cache behind it).
-        wait_until(lambda: is_hit(visit(stack, path)), 10, f"{path} in Varnish")
+        wait_until(lambda p=path: is_hit(visit(stack, p)), 10, f"{path} in Varnish")
     before = app_requests(stack)
     answers = [visit(stack, path) for path in ("/", "/baggrund/", "/kontakt/") * 10]
     assert [a.status for a in answers] == [200] * 30
