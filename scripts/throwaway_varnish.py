@@ -2,9 +2,11 @@
 unchanged, with a faxeif-backends.vcl for the app servers at hand written into that folder (the
 example's probe and backend settings, other addresses), in the foreground on loopback.
 
-varnishd runs as root (CI) and as a normal user alike: as root its child and compiler drop to
-Debian's `vcache`/`varnish` users (the `unix` jail), which need nothing in the folder; as anyone
-else it runs without a jail (`none`), which varnishd picks by itself.
+varnishd runs as root (CI) and as a normal user alike, without a jail (`-j none`; a normal user
+gets that anyway). As root, varnishd's default `unix` jail compiles the VCL as Debian's `varnish`
+user, who cannot read a folder that only root may enter (pytest's, mkdtemp's): varnishd then
+finds faxeif-backends.vcl in deploy/varnish instead, the example's app servers, and says nothing.
+A deployed Varnish keeps its jail; its backends folder must be readable by that user.
 """
 
 import re
@@ -59,6 +61,8 @@ def varnish_command(
     return [
         VARNISHD,
         "-F",
+        "-j",
+        "none",
         "-a",
         f"127.0.0.1:{port}",
         "-T",

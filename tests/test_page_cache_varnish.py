@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from home.models import HomePage
 from pagecache import cache as cache_module
-from pagecache.cache import PageCacheMiddleware, PageCacheWSGI, invalidate, shared_key
+from pagecache.cache import (
+    PageCacheMiddleware,
+    PageCacheWSGI,
+    depends_on,
+    invalidate,
+    shared_key,
+)
 from pages.models import ContentPage
 from tests.support.showcase_activities import activity_index, open_for_sign_up_until
 
@@ -140,6 +146,20 @@ def test_a_page_rendered_while_something_changed_is_not_kept_by_varnish(seeded, 
     assert during["Cache-Control"] == PUBLIC and "xkey" not in during
     after = PageCacheMiddleware(rendered)(RequestFactory().get("/side/"))
     assert s_maxage(after) > 0 and xkeys(after) == {"site"}
+
+
+@pytest.mark.django_db
+def test_a_page_showing_more_keys_than_a_header_holds_is_left_to_the_app(seeded, varnish):
+    """Varnish fails a fetch whose header is longer than http_resp_hdr_len (8 KB by default)."""
+
+    def showing_many_images(request):
+        depends_on(*(f"image:{n}" for n in range(1, 2000)))
+        return HttpResponse("<p>Billeder</p>", content_type="text/html")
+
+    response = PageCacheMiddleware(showing_many_images)(RequestFactory().get("/billeder/"))
+    assert response["Cache-Control"] == PUBLIC and "xkey" not in response
+    hit = PageCacheMiddleware(showing_many_images)(RequestFactory().get("/billeder/"))
+    assert hit["X-Cache"] == "HIT" and hit["Cache-Control"] == PUBLIC
 
 
 @pytest.mark.django_db

@@ -25,8 +25,9 @@ import xkey;
 
 include "faxeif-backends.vcl";
 
-# Who may purge: the app servers. Purges through nginx are refused below, although nginx
-# connects from here too.
+# Who may purge: the app servers (and the scheduled commands, which publish too). Add their
+# addresses when they run on other machines. Purges through nginx are refused below, although
+# nginx connects from here too.
 acl purgers {
     "localhost";
     "127.0.0.1";
@@ -107,7 +108,7 @@ sub vcl_backend_response {
     } else if (beresp.ttl > 1d) {
         set beresp.ttl = 1d;  # static files say ten years; memory is better spent on pages
     }
-    if (beresp.ttl > 0s) {
+    if (beresp.ttl > 0s && !beresp.http.Set-Cookie) {
         set beresp.grace = 1h;  # used only while the app servers are sick (vcl_recv)
     }
     # On to the built-in rules: a response with Set-Cookie (a page that starts a session), no
