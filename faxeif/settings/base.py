@@ -152,6 +152,16 @@ DATABASES = {
 # Django's backend with WAL, short lock waits for reads and a queue for writers (see there).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+# DATABASE_TRANSACTION_POOLING=true: DATABASE_URL points at pgbouncer in transaction pooling, where
+# a server connection is the client's for one transaction only. Nothing may outlive a
+# transaction on the server: no server-side cursors (QuerySet.iterator() would declare one and
+# fetch from it on another connection), no prepared statements (Django's default with psycopg 3,
+# stated here so nobody turns them on). Django's own connection (CONN_MAX_AGE) is kept: it is a
+# connection to pgbouncer. Scheduled commands lock with transaction-scoped advisory locks
+# (faxeif/cluster.py), which work through it.
+if os.environ.get("DATABASE_TRANSACTION_POOLING", "").lower() in {"1", "true", "yes"}:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "faxeif.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
