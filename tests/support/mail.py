@@ -89,9 +89,7 @@ class SMTPServer:
         self._server.server_close()
 
     def messages(self) -> list[email.message.EmailMessage]:
-        return [
-            email.message_from_bytes(raw, policy=email.policy.default) for raw in self.received
-        ]
+        return [email.message_from_bytes(raw, policy=email.policy.default) for raw in self.received]
 
     def _handler(self):
         smtp = self
