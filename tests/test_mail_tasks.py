@@ -9,6 +9,8 @@ queue in its place, as production and make run have it."""
 
 import datetime
 import logging
+import subprocess
+import sys
 import threading
 import time
 
@@ -30,10 +32,20 @@ from activities.signups import SignUp, cancel, send_mail_later
 from faxeif.logs import Formatter
 from mail.tasks import ATTEMPTS, RETRY_MINUTES
 from review.models import PageReview
+from tests.support.databases import seeded_site
 from tests.support.html import text_of
-from tests.support.mail import SMTPServer
+from tests.support.mail import SMTPServer, sent_mail
+from tests.support.processes import (
+    BASE_DIR,
+    run_manage,
+    shell_result,
+    start_gunicorn,
+    stop_gunicorn,
+)
 from tests.support.showcase_activities import activity_index, add_activity, days_ahead, sign_up
+from tests.support.visitors import FormVisitor
 
+ONE_BATCH = ("--batch", "--no-startup-delay", "--no-reload")
 DATABASE_QUEUE = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "mail": {"BACKEND": "django_tasks_db.DatabaseBackend"},
@@ -310,3 +322,39 @@ def test_a_review_reminder_is_retried_and_given_back_when_given_up(
     [message] = smtp.messages()
     assert message["To"] == "procesleder@faxekommune.dk" and "Baggrund" in message.get_content()
     assert PageReview.objects.get(page_id=baggrund.pk).reminded_for == yesterday
+
+
+# A served site and its worker, each in processes of their own, as make run and production run.
+
+SIGNUP_FORM = """
+from tests.support.showcase_activities import days_ahead, publish_activity
+print(publish_activity("Fyraftensmøde", "fyraftensmoede", days_ahead(20), signup_enabled=True)
+      .signup_url())
+"""
+
+
+def test_a_served_sign_up_only_queues_and_two_workers_send_it_once(tmp_path):
+    with seeded_site(tmp_path) as env:
+        env = {**env, "MAIL_QUEUE": "database"}
+        form_path = shell_result(env, SIGNUP_FORM)
+        server, base_url = start_gunicorn(env, workers=2)
+        try:
+            visitor = FormVisitor(base_url + form_path)
+            started = time.monotonic()
+            answer = visitor.post(
+                {"name": "Gitte", "email": "gitte@faxekommune.dk", "workplace": "Faxe"}
+            )
+            assert time.monotonic() - started < 1.0
+        finally:
+            stop_gunicorn(server)
+        assert answer.status == 302, answer.text
+        assert sent_mail(env["EMAIL_FILE_PATH"]) == []  # queued, not sent
+
+        # Two workers at the same moment (then one more, as a running worker looks again).
+        worker = [sys.executable, "manage.py", "db_worker", "--backend", "mail", *ONE_BATCH]
+        workers = [subprocess.Popen(worker, cwd=BASE_DIR, env=env) for _ in range(2)]
+        assert [process.wait(timeout=120) for process in workers] == [0, 0]
+        run_manage(env, *worker[2:]).check_returncode()
+        [confirmation] = sent_mail(env["EMAIL_FILE_PATH"])
+        assert confirmation.to == ["gitte@faxekommune.dk"]
+        assert confirmation.subject == "Tilmelding: Fyraftensmøde"
