@@ -205,8 +205,9 @@ print(Page.objects.get(slug="baggrund").pk)
 
 
 def test_make_run_reminds_the_owner_of_a_page_due_for_review_once(make_run):
-    """The scheduler beside gunicorn sends review reminders too (make run prints e-mails to its
-    output): one, however many times it runs after that."""
+    """The scheduler beside gunicorn queues review reminders too, and the mail worker beside it
+    sends them (make run prints e-mails to its output): one, however many times it runs after
+    that."""
     page_id = manage(make_run["env"], "shell", "-c", DUE_FOR_REVIEW).splitlines()[-1]
     reminder = f"Rediger siden: {make_run['base_url']}/admin/pages/{page_id}/edit/"
     deadline = time.time() + SCHEDULER_INTERVAL + SCHEDULER_LATE
@@ -221,12 +222,13 @@ def test_make_run_reminds_the_owner_of_a_page_due_for_review_once(make_run):
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_the_scheduler_ends_with_gunicorn(make_run, signum):
     """gunicorn as make run configures it, stopped (SIGTERM: systemctl stop, kill) or killed
-    (SIGKILL): its scheduler and workers end with it."""
+    (SIGKILL): its scheduler, mail worker and workers end with it."""
     env = {**make_run["env"], "NO_FRONT_SERVER": "1", "PUBLISH_SCHEDULED_EVERY": "60"}
-    server, _ = start_gunicorn(env, workers=2)
+    server, _ = start_gunicorn({**env, "RUN_TASK_WORKER": "1"}, workers=2)
     try:
         children = [p for p in running_processes() if p["ppid"] == server.pid]
         assert sum("publish_scheduled_loop" in p["command"] for p in children) == 1
+        assert sum("mail_worker" in p["command"] for p in children) == 1
         os.kill(server.pid, signum)
         server.wait(timeout=60)
     finally:
@@ -241,6 +243,7 @@ def test_ctrl_c_stops_make_run_and_leaves_nothing_running(make_run):
     group = [p for p in running_processes() if p["pgrp"] == process.pid]
     commands = [p["command"] for p in group]
     assert sum("publish_scheduled_loop" in command for command in commands) == 1
+    assert sum("mail_worker" in command for command in commands) == 1
     assert sum("gunicorn" in command for command in commands) == 4  # the master, 3 workers
 
     interrupt(process)

@@ -34,10 +34,14 @@ CACHES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # E-mails are sent at once, in the request that queues them (after its commit), so the suite
 # reads them in mail.outbox; tests/test_mail_tasks.py runs the database queue and its worker.
+# A site that a test serves queues them in its database, as production does, when the test
+# says so (MAIL_QUEUE=database) and runs the worker itself.
 TASKS = {
     **TASKS,
     "mail": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+if os.environ.get("MAIL_QUEUE") == "database":
+    TASKS["mail"] = {"BACKEND": "django_tasks_db.DatabaseBackend"}
 # A site that a test serves (gunicorn, in another process) writes its mail to files in this
 # folder, for the test to read (tests/support/processes.py site_env, tests/support/mail.py).
 if EMAIL_FILE_PATH := os.environ.get("EMAIL_FILE_PATH"):
