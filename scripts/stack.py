@@ -206,14 +206,17 @@ class Postgres(Component):
         self.bindir = PG_BINDIRS[-1]
         if running_as_root():
             shutil.chown(self.dir, "postgres", "postgres")
-        subprocess.run(
+        initdb = subprocess.run(
             [self.bindir / "initdb", "-D", self.dir / "data", "-A", "trust", "-U", "postgres"]
             + ["-E", "UTF8", "--no-locale", "--no-sync"],
             cwd="/",
-            check=True,
             capture_output=True,
+            text=True,
             user=self.user(),
         )
+        if initdb.returncode:
+            # As root: the postgres user must be able to reach the folder (STACK_DIR).
+            raise StackError(f"initdb failed in {self.dir}:\n{initdb.stderr}")
 
     def user(self):
         return "postgres" if running_as_root() else None

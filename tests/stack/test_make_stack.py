@@ -27,8 +27,9 @@ def descendants(pid: int) -> list[dict]:
 
 def test_ctrl_c_stops_everything_make_stack_started(tmp_path):
     log = tmp_path / "make-stack.log"
-    env = {**os.environ, "STACK_DIR": str(tmp_path / "stack")}
+    env = {**os.environ}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("STACK_DIR", None)  # a temporary folder of its own, removed again
     with open(log, "wb") as output:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "-o", ".venv/.installed", "stack"],
@@ -65,6 +66,8 @@ def test_ctrl_c_stops_everything_make_stack_started(tmp_path):
         interrupt(process, timeout=120)
         assert wait_until_gone([p["pid"] for p in started], timeout=10) == []
         assert "Stopping" in log.read_text()
+        folder = re.search(r"Folder: (\S+)", printed).group(1)
+        assert not os.path.exists(folder), "the temporary folder is removed"
     finally:
         if process.poll() is None:
             kill_group(process)
