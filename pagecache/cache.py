@@ -128,8 +128,9 @@ def invalidate(*keys: str) -> None:
     transaction.on_commit(renew)
     if settings.VARNISH_PURGE_URLS:
         # After the renewal: a page Varnish fetches from now on is rendered from committed data
-        # and stored under the new versions (or, rendered meanwhile, not stored at all).
-        transaction.on_commit(lambda: purge_shared_caches(keys))
+        # and stored under the new versions (or, rendered meanwhile, not stored at all). Robust:
+        # whatever goes wrong with a purge is logged, the committed change stands.
+        transaction.on_commit(lambda: purge_shared_caches(keys), robust=True)
 
 
 # Characters that may stand in a header value and separate nothing for vmod xkey (which splits

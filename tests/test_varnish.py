@@ -235,9 +235,15 @@ def test_editors_the_admin_and_posts_go_to_the_app_servers(site):
 
 def test_only_the_app_servers_may_purge(site):
     warm(site, "/baggrund/")
-    # A visitor's PURGE comes through nginx (from loopback too), which sets X-Forwarded-Proto.
+    # A visitor's PURGE comes through nginx (from loopback too): over https with the scheme,
+    # to the plain http health check with only the visitor's address.
     refused = visit(site, "/", method="PURGE", **{"xkey-purge": "site"})
     assert refused.status == 403
+    connection = HTTPConnection("127.0.0.1", site["port"], timeout=30)
+    headers = {"Host": SITE_HOST, "X-Forwarded-For": "203.0.113.9", "xkey-purge": "site"}
+    connection.request("PURGE", "/healthz", headers=headers)
+    assert connection.getresponse().status == 403
+    connection.close()
     assert visit(site, "/baggrund/").cache == "HIT"
 
 

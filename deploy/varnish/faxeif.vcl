@@ -46,9 +46,12 @@ sub vcl_recv {
     }
 
     if (req.method == "PURGE") {
-        # nginx always sets X-Forwarded-Proto; the app's purges never do. A visitor's PURGE
-        # reaches Varnish through nginx, from loopback, and must not empty the cache.
-        if (client.ip !~ purgers || req.http.X-Forwarded-Proto) {
+        # A visitor's PURGE reaches Varnish through nginx, from loopback, and must not empty
+        # the cache. nginx appends to X-Forwarded-For (Varnish has added client.ip after it by
+        # now: two entries) and sets X-Forwarded-Proto on https; the app's purges send neither.
+        if (client.ip !~ purgers
+            || req.http.X-Forwarded-For ~ ","
+            || req.http.X-Forwarded-Proto) {
             return (synth(403, "Forbidden"));
         }
         if (!req.http.xkey-purge) {
