@@ -1,9 +1,9 @@
 """The production files in deploy/ do what the README says: the systemd timers' services and the
 cron lines publish due pages, send review reminders and empty the Papirkurv of pages older
-than 90 days, and nginx with deploy/nginx/faxeif.conf, in front of Varnish
-(deploy/varnish/faxeif.vcl), keeps slow clients away from gunicorn's sync workers and serves the
-images from the S3 bucket. Each runs here as written, with only its site-specific paths and
-ports replaced. (tests/stack/ runs them all together: make test-stack.)"""
+than 90 days, each once per cluster, and nginx with deploy/nginx/faxeif.conf, in front of
+Varnish (deploy/varnish/faxeif.vcl), keeps slow clients away from gunicorn's sync workers and
+serves the images from the S3 bucket. Each runs here as written, with only its site-specific
+paths and ports replaced. (tests/stack/ runs them all together: make test-stack.)"""
 
 import os
 import shlex
@@ -222,6 +222,29 @@ def test_the_review_reminder_cron_line_mails_the_owner_every_morning(site, tmp_p
     assert sent.schedule == ["*"] * 5
     assert sent.returncode == 0, sent.stderr
     assert link in sent.stdout
+
+
+SCHEDULED = {
+    SERVICE: "publish_scheduled",
+    PURGE_SERVICE: "purge_trash",
+    REMINDER_SERVICE: "send_review_reminders",
+    CRON: "publish_scheduled",
+    PURGE_CRON: "purge_trash",
+    REMINDER_CRON: "send_review_reminders",
+}
+
+
+def test_every_scheduled_service_and_cron_line_runs_its_command_once_per_cluster():
+    """Every app server may run the timers: each command goes through run_scheduled, which
+    runs it on the one server that takes the cluster's lock (faxeif/cluster.py;
+    tests/test_scheduled_once.py runs two at the same moment)."""
+    for path, command in SCHEDULED.items():
+        if path.suffix == ".service":
+            [line] = unit(path)["Service.ExecStart"]
+        else:
+            [line] = [line for line in path.read_text().splitlines() if line and line[0] != "#"]
+        manage, *arguments = shlex.split(line)[-3:]
+        assert (Path(manage).name, arguments) == ("manage.py", ["run_scheduled", command])
 
 
 def test_the_timers_start_their_services_and_systemd_accepts_them(tmp_path):
