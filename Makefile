@@ -100,12 +100,13 @@ lighthouse: $(STAMP) ## Lighthouse (mobile) on every page type: 100 in all four 
 
 # nginx (TLS, HTTP/2) -> Varnish -> two gunicorn app servers -> pgbouncer -> PostgreSQL, with Redis,
 # an S3 server (moto), the mail worker and a mail server, on loopback in a temporary folder
-# (STACK_DIR to keep one), seeded; deploy/'s files as written. Debian: nginx-light varnish
+# (STACK_DIR: a new or empty folder to keep it in, which the postgres user can reach when run as
+# root), seeded; deploy/'s files as written. Debian: nginx-light varnish
 # varnish-modules pgbouncer redis-server postgresql openssl. Ctrl-C stops all of it.
 stack: $(STAMP) ## The production stack on loopback, seeded; prints its address and admin password
 	exec $(PY) scripts/stack.py
 
-# The stack's own tests (tests/stack/, not part of make test): one stack for all, about 3 minutes.
+# The stack's own tests (tests/stack/, not part of make test): about 2-3 minutes on 2 cores.
 test-stack: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
 test-stack: $(STAMP) ## Tests of the whole stack: Varnish, two app servers, outages
 	$(PYTEST) tests/stack $(PYTEST_ARGS)
