@@ -24,12 +24,12 @@ export HOST PORT
 DEV_SETTINGS  := faxeif.settings.dev
 TEST_SETTINGS := faxeif.settings.test
 
-.PHONY: help venv run lint test fmt clean bench soak lighthouse
+.PHONY: help venv run lint test fmt clean bench soak lighthouse stack test-stack
 
 help: ## List the targets
 	@echo "Targets:"
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-6s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo "Variables: HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) PYTEST_ARGS=$(PYTEST_ARGS)"
 	@echo "           DATABASE_URL (unset: SQLite at var/faxeif.sqlite3)"
 
@@ -97,6 +97,19 @@ lighthouse: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
 lighthouse: $(STAMP) ## Lighthouse (mobile) on every page type: 100 in all four categories
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	$(PYTEST) -m lighthouse tests/browser/test_lighthouse.py -s $(PYTEST_ARGS)
+
+# nginx (TLS, HTTP/2) -> Varnish -> two gunicorn app servers -> pgbouncer -> PostgreSQL, with Redis,
+# an S3 server (moto), the mail worker and a mail server, on loopback in a temporary folder
+# (STACK_DIR: a new or empty folder to keep it in, which the postgres user can reach when run as
+# root), seeded; deploy/'s files as written. Debian: nginx-light varnish
+# varnish-modules pgbouncer redis-server postgresql openssl. Ctrl-C stops all of it.
+stack: $(STAMP) ## The production stack on loopback, seeded; prints its address and admin password
+	exec $(PY) scripts/stack.py
+
+# The stack's own tests (tests/stack/, not part of make test): about 2-3 minutes on 2 cores.
+test-stack: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
+test-stack: $(STAMP) ## Tests of the whole stack: Varnish, two app servers, outages
+	$(PYTEST) tests/stack $(PYTEST_ARGS)
 
 clean: ## Remove .venv, collected static files and caches (keeps var/ and media/)
 	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache

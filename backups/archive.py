@@ -69,6 +69,7 @@ def media_files(root: Path):
 def backup(output_dir: Path) -> tuple[Path, dict]:
     """Write the archive into output_dir; its path and manifest. The archive appears under its
     final name only when it is complete."""
+    refuse_remote_uploads()
     vendor = supported_vendor()
     output_dir.mkdir(parents=True, exist_ok=True)
     created = datetime.datetime.now(datetime.UTC)
@@ -114,6 +115,7 @@ def copy_sqlite(target: Path) -> None:
 
 def restore(archive: Path) -> dict:
     """Restore the archive into the (empty) database and media folder; the manifest."""
+    refuse_remote_uploads()
     vendor = supported_vendor()
     with tempfile.TemporaryDirectory(prefix="faxeif-restore-") as work:
         work = Path(work)
@@ -206,6 +208,20 @@ def forget_renditions() -> None:
 
 
 # ---------------------------------------------------------------- the database
+
+
+def refuse_remote_uploads() -> None:
+    """The archive takes the uploads from MEDIA_ROOT. Uploads in an S3 bucket (S3_BUCKET) are
+    not there: a backup without them would look complete and restore a site without its
+    files. Back the bucket up by the S3 server's own means (versioning, replication)."""
+    from django.core.files.storage import FileSystemStorage, default_storage
+
+    if not isinstance(default_storage, FileSystemStorage):
+        raise CommandError(
+            f"The uploads are in the S3 bucket {settings.S3_BUCKET!r}, not in MEDIA_ROOT: "
+            "backup and restore handle uploads in MEDIA_ROOT only. Back the bucket up with the "
+            "S3 server's own means (versioning, replication) and the database with pg_dump."
+        )
 
 
 def supported_vendor() -> str:

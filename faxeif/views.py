@@ -3,6 +3,8 @@
 import logging
 import sys
 
+from botocore.exceptions import ConnectionError as S3ConnectionError
+from botocore.exceptions import HTTPClientError as S3ClientError
 from django.db import (
     DatabaseError,
     DataError,
@@ -16,6 +18,8 @@ from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as django_server_error
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
@@ -28,10 +32,35 @@ RETRY_AFTER = 30
 # means the database cannot be used (a server that is down or shutting down, a SQLite file that
 # is missing, locked or not a database at all) and is answered with the 503 page.
 QUERY_ERRORS = (DataError, IntegrityError, NotSupportedError, ProgrammingError)
+# The S3 server of the uploads (S3_BUCKET) not answering: refused, timed out connecting or
+# reading, connection dropped (botocore's EndpointConnectionError, ConnectTimeoutError,
+# ReadTimeoutError, ConnectionClosedError). An upload, or a page that needs a new image
+# rendition, cannot be made; pages whose renditions exist are served on.
+STORAGE_ERRORS = (S3ConnectionError, S3ClientError)
+# Redis (REDIS_URL: the page cache and Wagtail's caches, shared by the app servers) refusing or
+# not answering: no page can be looked up or stored until it is back.
+CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, DatabaseError) and not isinstance(error, QUERY_ERRORS)
+
+
+def unavailable_service(error: BaseException | None) -> str | None:
+    """What the error says cannot be reached ("database", "file storage", "cache"), or None. A
+    storage error may come wrapped: Wagtail raises SourceImageIOError from the error that kept it
+    from reading an original image."""
+    if is_database_unavailable(error):
+        return "database"
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, STORAGE_ERRORS):
+            return "file storage"
+        if isinstance(error, CACHE_ERRORS):
+            return "cache"
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
 
 
 def check_database() -> None:
@@ -65,8 +94,9 @@ def healthz(request):
 
 
 def server_error(request):
-    """handler500: an error caused by the database being unavailable (stopped, restarting,
-    unreachable) answers the static 503 page with Retry-After; any other error the 500 page.
+    """handler500: an error caused by the database or the uploads' S3 server being unavailable
+    (stopped, restarting, unreachable) answers the static 503 page with Retry-After; any other
+    error the 500 page.
     Either is rendered without context, so neither needs the database.
 
     Django calls this while it handles the exception, from its view or from any middleware
@@ -75,15 +105,21 @@ def server_error(request):
     being unavailable is logged here instead, as one line without the traceback, which would
     be the same for every request until the database is back."""
     error = sys.exc_info()[1]
-    if is_database_unavailable(error):
+    if service := unavailable_service(error):
         logger.warning(
-            "The database is unavailable (%s: %s); answered 503",
+            "The %s is unavailable (%s: %s); answered 503",
+            service,
             type(error).__name__,
             one_line(error),
             extra={"request": request},
         )
-        return unavailable(loader.get_template("503.html").render())
+        return unavailable_page()
     return django_server_error(request)
+
+
+def unavailable_page() -> HttpResponse:
+    """The static 503 page, rendered without context (no database, no cache needed)."""
+    return unavailable(loader.get_template("503.html").render())
 
 
 def one_line(error: Exception) -> str:

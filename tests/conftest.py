@@ -2,6 +2,7 @@ import datetime
 import gc
 import io
 import signal
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -23,6 +24,18 @@ def pytest_configure(config):
     """make test stops its background passes with SIGTERM (scripts/test_passes.sh, on Ctrl-C):
     end like Ctrl-C ends the foreground pass, with every fixture's clean-up (servers stopped)."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+STACK_TESTS = Path(__file__).parent / "stack"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/stack/ starts the whole production stack (make test-stack): collected only when
+    named on the command line, never by make test's passes."""
+    if collection_path == STACK_TESTS:
+        named = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+        return not any(path == STACK_TESTS or STACK_TESTS in path.parents for path in named)
+    return None
 
 
 def pytest_collection_finish(session):

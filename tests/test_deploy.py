@@ -1,8 +1,9 @@
 """The production files in deploy/ do what the README says: the systemd timers' services and the
 cron lines publish due pages, send review reminders and empty the Papirkurv of pages older
-than 90 days, and nginx with deploy/nginx/faxeif.conf keeps slow clients away from
-gunicorn's sync workers. Each runs here as written, with only its site-specific paths and
-ports replaced."""
+than 90 days, each once per cluster, and nginx with deploy/nginx/faxeif.conf, in front of
+Varnish (deploy/varnish/faxeif.vcl), keeps slow clients away from gunicorn's sync workers and
+serves the images from the S3 bucket. Each runs here as written, with only its site-specific
+paths and ports replaced. (tests/stack/ runs them all together: make test-stack.)"""
 
 import os
 import shlex
@@ -15,17 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from scripts.stack import BUCKET_POLICY, site_config
 from scripts.throwaway_nginx import NGINX, nginx_command
+from scripts.throwaway_varnish import VARNISHD, start_varnish, stop_varnish
 from tests.support.databases import seeded_site
 from tests.support.processes import (
     BASE_DIR,
     free_port,
+    manage,
     require,
     shell_result,
     start_gunicorn,
     stop_gunicorn,
     wait_until_serving,
 )
+from tests.support.s3 import S3Server
 from tests.support.visitors import SlowClients, assert_served_promptly, http, ten_visitors
 
 # The production shape, which runs on PostgreSQL; nginx, systemd and cron do not depend on it.
@@ -219,6 +224,29 @@ def test_the_review_reminder_cron_line_mails_the_owner_every_morning(site, tmp_p
     assert link in sent.stdout
 
 
+SCHEDULED = {
+    SERVICE: "publish_scheduled",
+    PURGE_SERVICE: "purge_trash",
+    REMINDER_SERVICE: "send_review_reminders",
+    CRON: "publish_scheduled",
+    PURGE_CRON: "purge_trash",
+    REMINDER_CRON: "send_review_reminders",
+}
+
+
+def test_every_scheduled_service_and_cron_line_runs_its_command_once_per_cluster():
+    """Every app server may run the timers: each command goes through run_scheduled, which
+    runs it on the one server that takes the cluster's lock (faxeif/cluster.py;
+    tests/test_scheduled_once.py runs two at the same moment)."""
+    for path, command in SCHEDULED.items():
+        if path.suffix == ".service":
+            [line] = unit(path)["Service.ExecStart"]
+        else:
+            [line] = [line for line in path.read_text().splitlines() if line and line[0] != "#"]
+        manage, *arguments = shlex.split(line)[-3:]
+        assert (Path(manage).name, arguments) == ("manage.py", ["run_scheduled", command])
+
+
 def test_the_timers_start_their_services_and_systemd_accepts_them(tmp_path):
     timer = unit(TIMER)
     assert timer["Timer.OnCalendar"] == ["*-*-* *:*:00"]
@@ -338,14 +366,15 @@ def test_the_trash_timer_starts_its_service_daily_and_systemd_accepts_both(tmp_p
 
 @pytest.fixture(scope="module")
 def nginx_in_front(site):
-    """nginx with deploy/nginx/faxeif.conf in front of gunicorn as production runs it (sync
-    workers, only two of them here): the https and http base URLs, and the media folder."""
+    """nginx with deploy/nginx/faxeif.conf in front of Varnish (deploy/varnish/faxeif.vcl) in
+    front of gunicorn as production runs it (sync workers, only two of them here), and the S3
+    bucket of the uploads with deploy/s3's policy: the https and http base URLs, and the S3
+    server."""
     require(Path(NGINX).exists(), "nginx (Debian: nginx-light)")
+    require(Path(VARNISHD).exists(), "varnishd (Debian: varnish, varnish-modules)")
     require(shutil.which("openssl") is not None, "openssl")
     tmp = site["tmp"] / "nginx"
     (tmp / "tls").mkdir(parents=True)
-    media = Path(site["env"]["MEDIA_ROOT"])
-    media.mkdir(exist_ok=True)
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
         + ["-subj", "/CN=localhost", "-keyout", str(tmp / "tls" / "privkey.pem")]
@@ -353,18 +382,29 @@ def nginx_in_front(site):
         check=True,
         capture_output=True,
     )
+    manage(site["env"], "render_error_pages", str(tmp / "errors"))
+    s3 = S3Server(tmp / "s3.log")
+    s3.start()
+    s3.create_bucket()
+    s3.client().put_bucket_policy(Bucket=s3.bucket, Policy=BUCKET_POLICY.read_text())
     gunicorn, gunicorn_url = start_gunicorn(site["env"], workers=2)
+    varnish_port = free_port()
+    varnish = start_varnish(
+        tmp / "varnish",
+        varnish_port,
+        free_port(),
+        [("127.0.0.1", int(gunicorn_url.rsplit(":", 1)[1]))],
+        host="127.0.0.1",
+    )
     https_port, http_port = free_port(), free_port()
-    config = NGINX_SITE.read_text()
-    for deployed, here_ in {
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-        "server 127.0.0.1:8000;": f"server {gunicorn_url.removeprefix('http://')};",
-        "/etc/letsencrypt/live/faxeifaellesskab.dk/": f"{tmp}/tls/",
-        f"{DEPLOY_DIR}/media/": f"{media}/",
-    }.items():
-        assert deployed in config, f"{NGINX_SITE.name} no longer says {deployed!r}"
-        config = config.replace(deployed, here_)
+    config = site_config(
+        https_port=https_port,
+        http_port=http_port,
+        varnish=f"127.0.0.1:{varnish_port}",
+        tls_dir=tmp / "tls",
+        s3_bucket_url=f"{s3.endpoint}/{s3.bucket}/",
+        error_pages=tmp / "errors",
+    )
     (tmp / "faxeif.conf").write_text(config)
     command = nginx_command(tmp, f"    include {tmp}/faxeif.conf;")
     server = subprocess.Popen(command, stderr=subprocess.PIPE)
@@ -374,12 +414,14 @@ def nginx_in_front(site):
             "https": f"https://127.0.0.1:{https_port}",
             "http": f"http://127.0.0.1:{http_port}",
             "https_port": https_port,
-            "media": media,
+            "s3": s3,
         }
     finally:
         server.terminate()
         server.wait(timeout=30)
+        stop_varnish(varnish)
         stop_gunicorn(gunicorn)
+        s3.stop()
 
 
 def client_tls() -> ssl.SSLContext:
@@ -420,13 +462,48 @@ def test_nginx_redirects_plain_http_except_the_health_check(nginx_in_front):
     assert response.getheader("Location") == "https://127.0.0.1/baggrund/?side=2"
 
 
-def test_nginx_serves_uploads_so_that_nothing_in_them_runs(nginx_in_front):
-    (nginx_in_front["media"] / "documents").mkdir(exist_ok=True)
-    (nginx_in_front["media"] / "documents" / "side.html").write_text("<script>alert(1)</script>")
-    visit = http(nginx_in_front["https"] + "/media/documents/side.html", context=client_tls())
-    assert visit.status == 200
+def test_nginx_serves_uploaded_images_from_s3_so_that_nothing_in_them_runs(nginx_in_front):
+    s3, https = nginx_in_front["s3"], nginx_in_front["https"]
+    s3.client().put_object(Bucket=s3.bucket, Key="images/side.html", Body=b"<script>1</script>")
+    s3.client().put_object(Bucket=s3.bucket, Key="documents/hemmelig.pdf", Body=b"%PDF")
+    visit = http(https + "/media/images/side.html", context=client_tls())
+    assert (visit.status, visit.text) == (200, "<script>1</script>")
     assert visit.headers["X-Content-Type-Options"] == "nosniff"
     assert visit.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert not [name for name in visit.headers if name.lower().startswith("x-amz")]
+    # Documents only through Django (which checks their collection), no listing, read only.
+    assert http(https + "/media/documents/hemmelig.pdf", context=client_tls()).status == 404
+    assert http(https + "/media/images/mangler.jpg", context=client_tls()).status == 404
+    assert http(https + "/media/", context=client_tls()).status == 404
+    # Read only: a post never reaches the bucket (limit_except; answered as a missing file).
+    post = http(https + "/media/images/side.html", {"x": "y"}, context=client_tls())
+    assert post.status == 404
+    assert s3.read("images/side.html") == b"<script>1</script>"
+
+
+def test_nginx_passes_the_visitors_address_and_scheme_never_the_clients_own():
+    """X-Forwarded-For and -Proto as nginx sees them, whatever the client sends: a client that
+    claims another address or scheme is not believed (TRUSTED_PROXY_COUNT=2 behind Varnish;
+    tests/stack/ logs in and is locked out through them)."""
+    config = NGINX_SITE.read_text()
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in config
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in config
+    assert "$proxy_add_x_forwarded_for" not in config
+
+
+def test_nginx_shows_the_branded_page_when_the_bucket_is_down(nginx_in_front):
+    s3, https = nginx_in_front["s3"], nginx_in_front["https"]
+    s3.client().put_object(Bucket=s3.bucket, Key="images/et.jpg", Body=b"jpeg")
+    s3.stop()
+    try:
+        visit = http(https + "/media/images/et.jpg", context=client_tls())
+        assert visit.status == 503
+        assert "Siden er midlertidigt utilgængelig" in visit.text
+        assert visit.headers["Retry-After"] == "30"
+    finally:
+        s3.start()
+        s3.create_bucket()
+        s3.client().put_bucket_policy(Bucket=s3.bucket, Policy=BUCKET_POLICY.read_text())
 
 
 def test_nginx_takes_uploads_of_20_mb_and_refuses_larger_ones(nginx_in_front):
@@ -447,7 +524,7 @@ def test_nginx_takes_uploads_of_20_mb_and_refuses_larger_ones(nginx_in_front):
         headers = {
             "Content-Type": f"multipart/form-data; boundary={boundary}",
             # A post from the site's own page with a CSRF cookie: Django reads the whole form.
-            "Origin": "https://127.0.0.1",
+            "Origin": f"https://{host}",  # nginx passes the Host with its port
             "Cookie": f"csrftoken={'a' * 32}",
         }
         connection.request("POST", "/admin/documents/multiple/add/", body=body, headers=headers)
@@ -455,3 +532,49 @@ def test_nginx_takes_uploads_of_20_mb_and_refuses_larger_ones(nginx_in_front):
 
     assert upload(20 * 1024 * 1024) == 403  # the site's answer, after the whole upload
     assert upload(22 * 1024 * 1024) == 413
+
+
+STACK_UNITS = {
+    "faxeif-gunicorn@.service": "faxeif-gunicorn@8001.service",
+    "faxeif-varnish.service": "faxeif-varnish.service",
+    "faxeif-worker.service": "faxeif-worker.service",
+    "faxeif-backup.service": "faxeif-backup.service",
+    "faxeif-backup.timer": "faxeif-backup.timer",
+    "faxeif-purge-signups.service": "faxeif-purge-signups.service",
+    "faxeif-purge-signups.timer": "faxeif-purge-signups.timer",
+}
+
+
+def test_the_app_server_varnish_backup_and_purge_units_are_accepted_by_systemd(tmp_path):
+    """The units of several app servers (an instance per port), Varnish with the site's VCL, the
+    nightly backup and the daily purge of old sign-ups: systemd accepts them without a warning,
+    and each timer starts its service daily, catching up after downtime."""
+    analyze = shutil.which("systemd-analyze")
+    require(analyze is not None, "systemd-analyze (Debian: systemd)")
+    for name, instance in STACK_UNITS.items():
+        (tmp_path / instance).write_text(here((SYSTEMD / name).read_text()))
+    verify = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / instance) for instance in STACK_UNITS.values())],
+        capture_output=True,
+        text=True,
+    )
+    assert (verify.returncode, verify.stderr) == (0, "")
+
+    gunicorn = unit(SYSTEMD / "faxeif-gunicorn@.service")
+    assert "PORT=%i" in gunicorn["Service.Environment"]
+    assert gunicorn["Service.Type"] == ["notify"]
+    varnish = unit(SYSTEMD / "faxeif-varnish.service")
+    [varnishd] = varnish["Service.ExecStart"]
+    assert "-p vcl_path=/etc/faxeif/varnish:/srv/faxeif/deploy/varnish -f faxeif.vcl" in varnishd
+    for timer in ("faxeif-backup.timer", "faxeif-purge-signups.timer"):
+        settings = unit(SYSTEMD / timer)
+        assert settings["Timer.Persistent"] == ["true"]
+        assert settings["Timer.OnCalendar"][0].startswith("*-*-* ")
+    for service in ("faxeif-backup.service", "faxeif-purge-signups.service"):
+        assert unit(SYSTEMD / service)["Service.Type"] == ["oneshot"]
+
+
+def test_the_purge_signups_service_deletes_old_sign_ups(site):
+    run = run_service(SYSTEMD / "faxeif-purge-signups.service", site)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Deleted ")

@@ -152,6 +152,16 @@ DATABASES = {
 # Django's backend with WAL, short lock waits for reads and a queue for writers (see there).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+# DATABASE_TRANSACTION_POOLING=true: DATABASE_URL points at pgbouncer in transaction pooling, where
+# a server connection is the client's for one transaction only. Nothing may outlive a
+# transaction on the server: no server-side cursors (QuerySet.iterator() would declare one and
+# fetch from it on another connection), no prepared statements (Django's default with psycopg 3,
+# stated here so nobody turns them on). Django's own connection (CONN_MAX_AGE) is kept: it is a
+# connection to pgbouncer. Scheduled commands lock with transaction-scoped advisory locks
+# (faxeif/cluster.py), which work through it.
+if os.environ.get("DATABASE_TRANSACTION_POOLING", "").lower() in {"1", "true", "yes"}:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "faxeif.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -223,6 +233,37 @@ STORAGES = {
 # Set by settings that serve uploads from Django itself (make run); production leaves it to a
 # front server.
 SERVE_MEDIA = False
+# Several app servers share no disk: with S3_BUCKET, uploads (original images, renditions,
+# documents) live in that bucket of an S3-compatible server (uploads/storage.py). Their URLs stay
+# /media/<key> on the site's own host; the front server proxies /media/ to the bucket. Credentials:
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment, read by boto3. A file never
+# overwrites another (Wagtail gives each its own name); objects are private, no ACL is set. An S3
+# server that does not answer costs a request seconds, not minutes (connect 2 s, read 5 s, one
+# retry), and faxeif/views.py answers it with the 503 page.
+S3_BUCKET = os.environ.get("S3_BUCKET")
+if S3_BUCKET:
+    from botocore.config import Config
+
+    STORAGES["default"] = {
+        "BACKEND": "uploads.storage.MediaBucketStorage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "client_config": Config(
+                s3={"addressing_style": "path"},
+                connect_timeout=2,
+                read_timeout=5,
+                retries={"mode": "standard", "max_attempts": 1},
+            ),
+        },
+    }
+# Documents always go through Django (/documents/<id>/<name>), never a redirect to the file's
+# address: a document in a login-restricted collection is checked on every download.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Wagtail's page editor can post many fields for a long StreamField.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

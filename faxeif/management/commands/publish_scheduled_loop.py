@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
-# Each in turn, each on its own: one that fails leaves the others to run. purge_trash quietly:
-# make run's console would show its count every minute.
+# Each in turn, each on its own: one that fails leaves the others to run; each once per cluster
+# (run_scheduled), as the timers run them. purge_trash quietly: make run's console would show its
+# count every minute.
 COMMANDS = (
     ("publish_scheduled", {}),
     ("send_review_reminders", {}),
@@ -56,7 +57,7 @@ class Command(BaseCommand):
 
     def run(self, command, options):
         try:
-            call_command(command, **options)
+            call_command("run_scheduled", command, **options)
         except Exception:
             # A database that is away for a moment must not end the loop: try again next time.
             self.stderr.write(traceback.format_exc())

@@ -1,0 +1,231 @@
+"""Uploads on an S3 server (S3_BUCKET): a served site keeps images and their renditions in the
+bucket and addresses them on its own host (/media/<key>); an S3 server that hangs or is gone
+gives the Danish 503 page within seconds where a file must be read or written, and the site
+recovers by itself when it answers again."""
+
+import re
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from tests.support.databases import site_database
+from tests.support.processes import (
+    run_manage,
+    seed_site,
+    shell_result,
+    site_env,
+    start_gunicorn,
+    stop_gunicorn,
+)
+from tests.support.s3 import S3Server
+from tests.support.uploads import image_bytes
+from tests.support.visitors import http
+
+UNAVAILABLE = "Siden er midlertidigt utilgængelig"
+
+EDITOR_SESSION = """
+from django.contrib.auth.models import Group, User
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+user = User.objects.create_user("procesleder", password="s3-test-kodeord-42")
+user.groups.add(Group.objects.get(name="Procesleder"))
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+PAGE_WITH_IMAGE = """
+from wagtail.images import get_image_model
+from tests.support.showcase import add_page
+image = get_image_model().objects.get(title={title!r})
+page = add_page({page!r}, "En side med et billede.", picture=image, picture_alt="Et billede")
+print(page.url)
+"""
+
+NEW_DOCUMENT = """
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+document = get_document_model().objects.create(
+    title="Referat", file=ContentFile(b"%PDF-1.7 referat", name="referat.pdf")
+)
+print(document.file.name, document.url)
+"""
+
+NEW_IMAGE = """
+from tests.support.images import make_image
+print(make_image({title!r}, size=(1200, 800)).file.name)
+"""
+
+
+@pytest.fixture
+def s3(tmp_path):
+    server = S3Server(tmp_path / "moto.log")
+    server.start()
+    server.create_bucket()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n')
+        parts.append(f"{value}\r\n")
+    chunks = [part.encode() for part in parts]
+    for name, (filename, content) in files.items():
+        chunks.append(
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
+class Editor:
+    """A Procesleder in the admin over HTTP: session cookie, CSRF token, multipart uploads."""
+
+    def __init__(self, base: str, session_key: str):
+        self.base = base
+        self.cookie = f"sessionid={session_key}"
+        form = http(base + "/admin/images/add/", cookie=self.cookie)
+        assert form.status == 200, form.status
+        csrf = re.search(r"csrftoken=([^;]+)", form.headers["Set-Cookie"]).group(1)
+        self.cookie += f"; csrftoken={csrf}"
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+
+    def upload_image(self, title: str, filename: str, content: bytes, timeout=60):
+        body, content_type = multipart(
+            {"csrfmiddlewaretoken": self.token, "title": title}, {"file": (filename, content)}
+        )
+        request = urllib.request.Request(
+            self.base + "/admin/images/add/",
+            body,
+            {"Content-Type": content_type, "Cookie": self.cookie},
+        )
+        return _send(request, timeout)
+
+
+def _send(request, timeout):
+    """http() for a prepared request (a multipart body): status, text, seconds."""
+    started = time.monotonic()
+    opener = urllib.request.build_opener(_NoRedirects())
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            status, text = response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode(errors="replace")
+    return status, text, time.monotonic() - started
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def media_urls(html: str) -> set[str]:
+    """The uploaded files a page shows (src and srcset addresses under /media/)."""
+    return set(re.findall(r"[\"\s,](/media/[^\"\s,]+)", html))
+
+
+def assert_unavailable(answer_status, answer_text, seconds, what):
+    assert answer_status == 503, what
+    assert UNAVAILABLE in answer_text, what
+    assert 'lang="da"' in answer_text, what
+    # connect 2 s / read 5 s, one retry, for each of the few calls before the first failure
+    assert seconds < 25, (what, seconds)
+
+
+def test_uploads_and_renditions_live_in_the_bucket_under_the_sites_own_media_urls(tmp_path, s3):
+    with site_database(tmp_path) as database_url:
+        env = {**site_env(tmp_path, database_url), **s3.site_env()}
+        seed_site(env)
+        session_key = shell_result(env, EDITOR_SESSION)
+        log = open(tmp_path / "gunicorn.log", "wb")
+        server, base = start_gunicorn(env, stdout=log, stderr=log)
+        try:
+            editor = Editor(base, session_key)
+            status, text, _ = editor.upload_image("Sommerfest", "sommerfest.jpg", image_bytes())
+            assert status == 302, text[-2000:]
+            original = shell_result(
+                env,
+                "from wagtail.images import get_image_model; "
+                "print(get_image_model().objects.get(title='Sommerfest').file.name)",
+            )
+            assert original.startswith("original_images/")
+            assert original in s3.keys()
+            assert not (tmp_path / "media").exists(), "an upload went to the local disk"
+
+            # A page showing it: its renditions are made into the bucket, addressed on our host.
+            page = shell_result(env, PAGE_WITH_IMAGE.format(title="Sommerfest", page="Sommerfest"))
+            answer = http(base + page)
+            assert answer.status == 200
+            urls = media_urls(answer.text)
+            assert urls, "the page shows no uploaded image"
+            assert f"127.0.0.1:{s3.port}" not in answer.text
+            keys = s3.keys()
+            renditions = {url.removeprefix("/media/") for url in urls}
+            assert {key for key in renditions if key.startswith("images/")}, urls
+            assert renditions <= keys, renditions - keys
+            assert all(s3.read(key) for key in renditions)
+
+            # Documents are served by Django from the bucket (never a redirect to it).
+            key, url = shell_result(env, NEW_DOCUMENT).split()
+            assert key in s3.keys() and url.startswith("/documents/")
+            document = http(base + url)
+            assert (document.status, document.text) == (200, "%PDF-1.7 referat")
+
+            # backup takes the uploads from MEDIA_ROOT: it refuses rather than leave them out.
+            refused = run_manage(env, "backup", f"--output={tmp_path / 'backups'}")
+            assert refused.returncode != 0 and "S3 bucket" in refused.stderr
+
+            # One more image, whose renditions nobody has asked for yet.
+            shell_result(env, NEW_IMAGE.format(title="Vinterbad"))
+            fresh_page = shell_result(
+                env, PAGE_WITH_IMAGE.format(title="Vinterbad", page="Vinterbad")
+            )
+
+            # The S3 server hangs: what needs a file answers 503 within seconds; the page whose
+            # renditions exist is served on.
+            s3.hang()
+            try:
+                shown = http(base + page, timeout=30)
+                fresh = http(base + fresh_page, timeout=60)
+                upload = editor.upload_image("Høst", "hoest.jpg", image_bytes(), timeout=60)
+            finally:
+                s3.resume()
+            assert shown.status == 200
+            assert_unavailable(fresh.status, fresh.text, fresh.seconds, "new rendition")
+            assert "no-store" in fresh.headers["Cache-Control"]
+            assert_unavailable(*upload, "upload")
+
+            # Back: the same gunicorn makes the renditions and takes the upload.
+            fresh = http(base + fresh_page)
+            assert fresh.status == 200
+            assert {url.removeprefix("/media/") for url in media_urls(fresh.text)} <= s3.keys()
+            status, text, _ = editor.upload_image("Høst", "hoest.jpg", image_bytes())
+            assert status == 302, text[-2000:]
+
+            # Gone for good (connections refused): a 503 at once.
+            shell_result(env, NEW_IMAGE.format(title="Forår"))
+            last_page = shell_result(env, PAGE_WITH_IMAGE.format(title="Forår", page="Forår"))
+            s3.stop()
+            gone = http(base + last_page, timeout=30)
+            assert_unavailable(gone.status, gone.text, gone.seconds, "S3 server stopped")
+            assert gone.seconds < 5
+            assert http(base + page).status == 200
+        finally:
+            stop_gunicorn(server)
+            log.close()
