@@ -229,3 +229,30 @@ def test_uploads_and_renditions_live_in_the_bucket_under_the_sites_own_media_url
         finally:
             stop_gunicorn(server)
             log.close()
+
+
+def test_an_unreachable_s3_server_is_an_outage_however_wrapped_a_missing_file_is_not():
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+    from wagtail.images.models import SourceImageIOError
+
+    from faxeif.views import unavailable_service
+
+    def wrapped(cause):
+        try:
+            try:
+                raise cause
+            except Exception as error:
+                raise SourceImageIOError(str(error)) from error
+        except SourceImageIOError as error:
+            return error
+
+    url = "http://127.0.0.1:9/bucket/key"
+    for error in (
+        EndpointConnectionError(endpoint_url=url),
+        ConnectTimeoutError(endpoint_url=url),
+        ReadTimeoutError(endpoint_url=url),
+    ):
+        assert unavailable_service(error) == "file storage"
+        assert unavailable_service(wrapped(error)) == "file storage"
+    assert unavailable_service(wrapped(FileNotFoundError("original_images/gone.jpg"))) is None
+    assert unavailable_service(ValueError("a bug")) is None
