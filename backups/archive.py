@@ -5,7 +5,9 @@ The archive (faxeif-backup-<UTC time>.tar.gz) holds:
   database.dump    PostgreSQL: pg_dump's custom format, restored with pg_restore
   database.sqlite3 SQLite: a consistent copy made with SQLite's online backup API
   media/...        MEDIA_ROOT: original images, documents; not the image renditions (media/images/),
-                   which Wagtail makes again from the originals when a page asks for them
+                   which Wagtail makes again from the originals when a page asks for them. With
+                   S3_BUCKET, the same files (keys) from the bucket, and a restore writes them
+                   into the bucket S3_BUCKET names then.
 
 A restore writes only into an empty database and an empty media folder: restoring over a running
 site's content would mix two states of it, so the operator makes the empty ones on purpose.
@@ -14,6 +16,7 @@ site's content would mix two states of it, so the operator makes the empty ones 
 import datetime
 import json
 import os
+import posixpath
 import shutil
 import sqlite3
 import subprocess
@@ -23,6 +26,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import CommandError
 from django.db import connection
 
@@ -49,8 +54,29 @@ def counts() -> dict[str, int]:
         "revisions": Revision.objects.count(),
         "images": get_image_model().objects.count(),
         "documents": get_document_model().objects.count(),
-        "media_files": sum(1 for _ in media_files(Path(settings.MEDIA_ROOT))),
+        "media_files": sum(1 for _ in uploaded_files()),
     }
+
+
+def in_bucket() -> bool:
+    """Whether the uploads are in an S3 bucket (S3_BUCKET) rather than in MEDIA_ROOT."""
+    return not isinstance(default_storage, FileSystemStorage)
+
+
+def uploaded_files():
+    """The uploaded files to keep, as relative paths (keys in a bucket)."""
+    if in_bucket():
+        return (Path(key) for key in bucket_keys(""))
+    return media_files(Path(settings.MEDIA_ROOT))
+
+
+def bucket_keys(folder: str):
+    folders, files = default_storage.listdir(folder)
+    for name in sorted(files):
+        yield posixpath.join(folder, name)
+    for name in sorted(folders):
+        if folder or name not in MEDIA_LEFT_OUT:
+            yield from bucket_keys(posixpath.join(folder, name))
 
 
 def media_files(root: Path):
@@ -69,7 +95,6 @@ def media_files(root: Path):
 def backup(output_dir: Path) -> tuple[Path, dict]:
     """Write the archive into output_dir; its path and manifest. The archive appears under its
     final name only when it is complete."""
-    refuse_remote_uploads()
     vendor = supported_vendor()
     output_dir.mkdir(parents=True, exist_ok=True)
     created = datetime.datetime.now(datetime.UTC)
@@ -94,12 +119,25 @@ def backup(output_dir: Path) -> tuple[Path, dict]:
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(work / MANIFEST, MANIFEST)
             tar.add(database_file, database_file.name)
-            media_root = Path(settings.MEDIA_ROOT)
-            for relative in media_files(media_root):
-                tar.add(media_root / relative, f"{MEDIA}/{relative.as_posix()}")
+            if in_bucket():
+                for key in bucket_keys(""):
+                    add_from_bucket(tar, key)
+            else:
+                media_root = Path(settings.MEDIA_ROOT)
+                for relative in media_files(media_root):
+                    tar.add(media_root / relative, f"{MEDIA}/{relative.as_posix()}")
         partial.chmod(0o600)  # it holds every sign-up's name and e-mail address
         os.replace(partial, archive)
     return archive, manifest
+
+
+def add_from_bucket(tar: tarfile.TarFile, key: str) -> None:
+    info = tarfile.TarInfo(f"{MEDIA}/{key}")
+    info.size = default_storage.size(key)
+    info.mtime = int(default_storage.get_modified_time(key).timestamp())
+    info.mode = 0o644
+    with default_storage.open(key, "rb") as file:
+        tar.addfile(info, file)
 
 
 def copy_sqlite(target: Path) -> None:
@@ -115,7 +153,6 @@ def copy_sqlite(target: Path) -> None:
 
 def restore(archive: Path) -> dict:
     """Restore the archive into the (empty) database and media folder; the manifest."""
-    refuse_remote_uploads()
     vendor = supported_vendor()
     with tempfile.TemporaryDirectory(prefix="faxeif-restore-") as work:
         work = Path(work)
@@ -137,15 +174,30 @@ def restore(archive: Path) -> dict:
             )
         else:
             place_sqlite(work / SQLITE_FILE)
-        media_root = Path(settings.MEDIA_ROOT)
-        media_root.mkdir(parents=True, exist_ok=True)
-        if (work / MEDIA).is_dir():
-            for item in (work / MEDIA).iterdir():
-                shutil.move(item, media_root / item.name)
+        if in_bucket():
+            put_into_bucket(work / MEDIA)
+        else:
+            media_root = Path(settings.MEDIA_ROOT)
+            media_root.mkdir(parents=True, exist_ok=True)
+            if (work / MEDIA).is_dir():
+                for item in (work / MEDIA).iterdir():
+                    shutil.move(item, media_root / item.name)
     forget_renditions()
     # Anything cached (pages, renditions) came from another database.
     caches["default"].clear()
     return manifest
+
+
+def put_into_bucket(media: Path) -> None:
+    """Each file under its own key (the bucket is empty: no name is taken)."""
+    if not media.is_dir():
+        return
+    for path in sorted(p for p in media.rglob("*") if p.is_file()):
+        key = path.relative_to(media).as_posix()
+        with open(path, "rb") as file:
+            saved = default_storage.save(key, File(file))
+        if saved != key:
+            raise CommandError(f"{key} was stored as {saved}: the bucket was not empty.")
 
 
 def unpack(archive: Path, work: Path) -> dict:
@@ -178,6 +230,14 @@ def refuse_unless_empty() -> None:
             "other content: create a new empty database, point DATABASE_URL at it and run "
             "restore again."
         )
+    if in_bucket():
+        folders, files = default_storage.listdir("")
+        if folders or files:
+            raise CommandError(
+                f"The bucket {settings.S3_BUCKET} is not empty. restore only writes into an "
+                "empty bucket: point S3_BUCKET at a new empty bucket and run restore again."
+            )
+        return
     media_root = Path(settings.MEDIA_ROOT)
     if media_root.is_dir() and any(media_root.iterdir()):
         raise CommandError(
@@ -208,20 +268,6 @@ def forget_renditions() -> None:
 
 
 # ---------------------------------------------------------------- the database
-
-
-def refuse_remote_uploads() -> None:
-    """The archive takes the uploads from MEDIA_ROOT. Uploads in an S3 bucket (S3_BUCKET) are
-    not there: a backup without them would look complete and restore a site without its
-    files. Back the bucket up by the S3 server's own means (versioning, replication)."""
-    from django.core.files.storage import FileSystemStorage, default_storage
-
-    if not isinstance(default_storage, FileSystemStorage):
-        raise CommandError(
-            f"The uploads are in the S3 bucket {settings.S3_BUCKET!r}, not in MEDIA_ROOT: "
-            "backup and restore handle uploads in MEDIA_ROOT only. Back the bucket up with the "
-            "S3 server's own means (versioning, replication) and the database with pg_dump."
-        )
 
 
 def supported_vendor() -> str:

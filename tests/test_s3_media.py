@@ -4,6 +4,7 @@ gives the Danish 503 page within seconds where a file must be read or written, a
 recovers by itself when it answers again."""
 
 import re
+import tarfile
 import time
 import urllib.error
 import urllib.request
@@ -13,6 +14,7 @@ import pytest
 
 from tests.support.databases import site_database
 from tests.support.processes import (
+    manage,
     run_manage,
     seed_site,
     shell_result,
@@ -187,9 +189,37 @@ def test_uploads_and_renditions_live_in_the_bucket_under_the_sites_own_media_url
             document = http(base + url)
             assert (document.status, document.text) == (200, "%PDF-1.7 referat")
 
-            # backup takes the uploads from MEDIA_ROOT: it refuses rather than leave them out.
-            refused = run_manage(env, "backup", f"--output={tmp_path / 'backups'}")
-            assert refused.returncode != 0 and "S3 bucket" in refused.stderr
+            # backup takes the uploads from the bucket (not the renditions), and restore puts
+            # them into another, empty one, beside an empty database.
+            manage(env, "backup", f"--output={tmp_path / 'backups'}")
+            [archive] = (tmp_path / "backups").glob("*.tar.gz")
+            with tarfile.open(archive) as tar:
+                archived = {name for name in tar.getnames() if name.startswith("media/")}
+            kept = {key for key in s3.keys() if not key.startswith("images/")}
+            assert archived == {f"media/{key}" for key in kept}
+            s3.create_bucket("faxeif-restored")
+            (tmp_path / "restored").mkdir()
+            with site_database(tmp_path / "restored") as restored_url:
+                restored = {
+                    **site_env(tmp_path / "restored", restored_url),
+                    **s3.site_env(),
+                    "S3_BUCKET": "faxeif-restored",
+                }
+                result = run_manage(restored, "restore", str(archive))
+                assert result.returncode == 0, result.stderr
+            assert s3.keys("faxeif-restored") == kept
+            assert s3.read(original) == s3.read(original, "faxeif-restored")
+
+            # A deleted image leaves the bucket with its renditions (Wagtail's deletion task
+            # rebuilds the storage from its options).
+            doomed = shell_result(env, NEW_IMAGE.format(title="Slettes"))
+            assert doomed in s3.keys()
+            shell_result(
+                env,
+                "from wagtail.images import get_image_model; "
+                "get_image_model().objects.get(title='Slettes').delete(); print('ok')",
+            )
+            assert doomed not in s3.keys()
 
             # One more image, whose renditions nobody has asked for yet.
             shell_result(env, NEW_IMAGE.format(title="Vinterbad"))
@@ -229,3 +259,30 @@ def test_uploads_and_renditions_live_in_the_bucket_under_the_sites_own_media_url
         finally:
             stop_gunicorn(server)
             log.close()
+
+
+def test_an_unreachable_s3_server_is_an_outage_however_wrapped_a_missing_file_is_not():
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+    from wagtail.images.models import SourceImageIOError
+
+    from faxeif.views import unavailable_service
+
+    def wrapped(cause):
+        try:
+            try:
+                raise cause
+            except Exception as error:
+                raise SourceImageIOError(str(error)) from error
+        except SourceImageIOError as error:
+            return error
+
+    url = "http://127.0.0.1:9/bucket/key"
+    for error in (
+        EndpointConnectionError(endpoint_url=url),
+        ConnectTimeoutError(endpoint_url=url),
+        ReadTimeoutError(endpoint_url=url),
+    ):
+        assert unavailable_service(error) == "file storage"
+        assert unavailable_service(wrapped(error)) == "file storage"
+    assert unavailable_service(wrapped(FileNotFoundError("original_images/gone.jpg"))) is None
+    assert unavailable_service(ValueError("a bug")) is None

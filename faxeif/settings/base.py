@@ -152,6 +152,10 @@ DATABASES = {
 # Django's backend with WAL, short lock waits for reads and a queue for writers (see there).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "faxeif.sqlite"
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 # DATABASE_TRANSACTION_POOLING=true: DATABASE_URL points at pgbouncer in transaction pooling, where
 # a server connection is the client's for one transaction only. Nothing may outlive a
 # transaction on the server: no server-side cursors (QuerySet.iterator() would declare one and
@@ -162,10 +166,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if os.environ.get("DATABASE_TRANSACTION_POOLING", "").lower() in {"1", "true", "yes"}:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["ENGINE"] = "faxeif.sqlite"
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -234,16 +234,15 @@ STORAGES = {
 # front server.
 SERVE_MEDIA = False
 # Several app servers share no disk: with S3_BUCKET, uploads (original images, renditions,
-# documents) live in that bucket of an S3-compatible server (uploads/storage.py). Their URLs stay
-# /media/<key> on the site's own host; the front server proxies /media/ to the bucket. Credentials:
-# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment, read by boto3. A file never
-# overwrites another (Wagtail gives each its own name); objects are private, no ACL is set. An S3
-# server that does not answer costs a request seconds, not minutes (connect 2 s, read 5 s, one
-# retry), and faxeif/views.py answers it with the 503 page.
+# documents) live in that bucket of an S3-compatible server (uploads/storage.py, which also sets
+# the short timeouts that make an S3 server that does not answer a quick 503). Their URLs stay
+# /media/<key> on the site's own host; the front server proxies /media/ to the bucket
+# (path-style: http://S3HOST/BUCKET/KEY). Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY from the environment, read by boto3. A file never overwrites another
+# (Wagtail gives each its own name); objects are private, no ACL is set, no signed URLs. (The
+# options must stay plain values: Wagtail sends them to its file-deletion task as JSON.)
 S3_BUCKET = os.environ.get("S3_BUCKET")
 if S3_BUCKET:
-    from botocore.config import Config
-
     STORAGES["default"] = {
         "BACKEND": "uploads.storage.MediaBucketStorage",
         "OPTIONS": {
@@ -253,12 +252,6 @@ if S3_BUCKET:
             "default_acl": None,
             "querystring_auth": False,
             "file_overwrite": False,
-            "client_config": Config(
-                s3={"addressing_style": "path"},
-                connect_timeout=2,
-                read_timeout=5,
-                retries={"mode": "standard", "max_attempts": 1},
-            ),
         },
     }
 # Documents always go through Django (/documents/<id>/<name>), never a redirect to the file's

@@ -63,15 +63,16 @@ class S3Server:
             "s3", endpoint_url=self.endpoint, region_name="us-east-1", **_boto_credentials()
         )
 
-    def create_bucket(self) -> None:
-        self.client().create_bucket(Bucket=self.bucket)
+    def create_bucket(self, bucket: str | None = None) -> None:
+        self.client().create_bucket(Bucket=bucket or self.bucket)
 
-    def keys(self) -> set[str]:
-        pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+    def keys(self, bucket: str | None = None) -> set[str]:
+        listing = self.client().get_paginator("list_objects_v2")
+        pages = listing.paginate(Bucket=bucket or self.bucket)
         return {item["Key"] for page in pages for item in page.get("Contents", [])}
 
-    def read(self, key: str) -> bytes:
-        return self.client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+    def read(self, key: str, bucket: str | None = None) -> bytes:
+        return self.client().get_object(Bucket=bucket or self.bucket, Key=key)["Body"].read()
 
     def site_env(self) -> dict:
         """What a served site needs to keep its uploads in the bucket."""

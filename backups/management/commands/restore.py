@@ -8,7 +8,7 @@ from backups.archive import counts, restore
 class Command(BaseCommand):
     help = (
         "Restore an archive of manage.py backup into the database of DATABASE_URL and the "
-        "folder MEDIA_ROOT, which must both be empty."
+        "folder MEDIA_ROOT (or the bucket S3_BUCKET), which must both be empty."
     )
 
     def add_arguments(self, parser):
