@@ -11,13 +11,12 @@ import datetime
 import logging
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.test import TestCase
 from django.utils import timezone
 from django_tasks import task_backends
@@ -32,6 +31,7 @@ from activities.signups import SignUp, cancel, send_mail_later
 from faxeif.logs import Formatter
 from mail.tasks import ATTEMPTS, RETRY_MINUTES
 from review.models import PageReview
+from tests.support.concurrency import at_once
 from tests.support.databases import seeded_site
 from tests.support.html import text_of
 from tests.support.mail import SMTPServer, sent_mail
@@ -255,22 +255,7 @@ def test_two_workers_at_the_same_moment_send_each_mail_once(seeded, settings):
         )
         send_mail_later(signup, "confirmation")
     assert len(waiting()) == 6
-    start, errors = threading.Barrier(2), []
-
-    def worker():
-        try:
-            start.wait()
-            run_worker()
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join(timeout=60)
+    errors = [result for result in at_once(run_worker, run_worker) if isinstance(result, Exception)]
     assert errors == []
     # SQLite lets one worker at a time look at the queue; one that found it busy stops its
     # batch early (a running worker would look again a second later): the rest goes now.

@@ -8,7 +8,7 @@ import pytest
 from django.db import connections
 
 from tests.support.databases import ThrowawayPostgres, on_postgres, seeded_sqlite_file
-from tests.support.processes import shell_result, site_env, start_gunicorn, stop_gunicorn
+from tests.support.processes import editor_session, site_env, start_gunicorn, stop_gunicorn
 from tests.support.visitors import http
 
 UNAVAILABLE = "Siden er midlertidigt utilgængelig"
@@ -25,21 +25,6 @@ def test_healthz_answers_ok_as_plain_text_never_cached_without_cookies(client, d
         assert "no-store" in response["Cache-Control"]
         assert response.get("X-Cache") != "HIT"
         assert not response.cookies
-
-
-SESSION_FOR_AN_EDITOR = """
-from django.contrib.auth.models import Group, User
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-user = User.objects.create_user("procesleder", password="outage-test-kodeord-42")
-user.groups.add(Group.objects.get(name="Procesleder"))
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(session.session_key)
-"""
 
 
 class SqliteOutage:
@@ -105,7 +90,7 @@ def test_database_outage_cached_pages_stay_the_rest_is_a_quick_503_and_the_site_
     tmp_path, outage
 ):
     env = site_env(tmp_path, outage.url)
-    session_key = shell_result(env, SESSION_FOR_AN_EDITOR)
+    session_key = editor_session(env)
     editor = f"sessionid={session_key}"
     log = open(tmp_path / "gunicorn.log", "wb")
     server, base = start_gunicorn(env, stdout=log, stderr=log)

@@ -6,18 +6,17 @@ the next run and stops nothing."""
 
 import datetime
 import logging
-import threading
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import Page
 
 from review.models import PageReview
+from tests.support.concurrency import at_once
 from tests.support.processes import free_port
 
 
@@ -126,22 +125,7 @@ def test_two_schedulers_at_the_same_moment_send_one_mail(seeded, owner, settings
     page as due before either had sent: two mails.)"""
     settings.EMAIL_BACKEND = "tests.support.mail.SlowEmailBackend"
     set_due(seeded["baggrund"], days(-1), owner=owner)
-    start, errors = threading.Barrier(2), []
-
-    def scheduler():
-        try:
-            start.wait()
-            remind()
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    runs = [threading.Thread(target=scheduler) for _ in range(2)]
-    for run in runs:
-        run.start()
-    for run in runs:
-        run.join(timeout=60)
+    errors = [result for result in at_once(remind, remind) if isinstance(result, Exception)]
     assert errors == []
     assert len(mail.outbox) == 1
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.databases import site_database
 from tests.support.processes import (
+    editor_session,
     manage,
     run_manage,
     seed_site,
@@ -27,20 +28,6 @@ from tests.support.uploads import image_bytes
 from tests.support.visitors import http
 
 UNAVAILABLE = "Siden er midlertidigt utilgængelig"
-
-EDITOR_SESSION = """
-from django.contrib.auth.models import Group, User
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-user = User.objects.create_user("procesleder", password="s3-test-kodeord-42")
-user.groups.add(Group.objects.get(name="Procesleder"))
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(session.session_key)
-"""
 
 PAGE_WITH_IMAGE = """
 from wagtail.images import get_image_model
@@ -154,7 +141,7 @@ def test_uploads_and_renditions_live_in_the_bucket_under_the_sites_own_media_url
     with site_database(tmp_path) as database_url:
         env = {**site_env(tmp_path, database_url), **s3.site_env()}
         seed_site(env)
-        session_key = shell_result(env, EDITOR_SESSION)
+        session_key = editor_session(env)
         log = open(tmp_path / "gunicorn.log", "wb")
         server, base = start_gunicorn(env, stdout=log, stderr=log)
         try:

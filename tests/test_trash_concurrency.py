@@ -3,36 +3,13 @@ the same moment, each in its own thread and database connection: one wins, the o
 Danish, and the page tree stays whole (treebeard's paths, numchild and url_paths agree). On
 PostgreSQL the Papirkurv's row lock orders them; on SQLite one writer at a time does."""
 
-import threading
-
 import pytest
-from django.db import connection
 from wagtail.models import Page
 
 from pages.models import ContentPage
+from tests.support.concurrency import at_once
 from trash.models import TrashedPage
 from trash.operations import Refused, move_to_trash, restore
-
-
-def at_once(*calls) -> list:
-    """Run each call in its own thread at the same moment; what each returned or raised."""
-    results, start = [None] * len(calls), threading.Barrier(len(calls))
-
-    def run(number):
-        start.wait()
-        try:
-            results[number] = calls[number]()
-        except Refused as refusal:
-            results[number] = refusal
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def tree_problems() -> list[str]:

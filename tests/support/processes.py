@@ -76,6 +76,27 @@ def shell_result(env: dict, code: str) -> str:
     return shell_lines(env, code)[-1]
 
 
+EDITOR_SESSION = """
+from django.contrib.auth.models import Group, User
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+user = User.objects.create_user({username!r}, password="served-site-kodeord-42")
+user.groups.add(Group.objects.get(name="Procesleder"))
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+def editor_session(env: dict, username: str = "procesleder") -> str:
+    """A new member of Procesleder in the served site, logged in: the key of their session
+    (the `sessionid` cookie), made in the site's own database without the login form."""
+    return shell_result(env, EDITOR_SESSION.format(username=username))
+
+
 def start_gunicorn(
     env: dict, workers: int = 2, ready_path: str = "/", **popen
 ) -> tuple[subprocess.Popen, str]:
