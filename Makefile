@@ -82,7 +82,8 @@ fmt: $(STAMP) ## Fix what ruff can, format Python (ruff) and templates (djhtml)
 	$(VENV)/bin/djhtml templates
 
 # PostgreSQL when installed (a throwaway server, as in make test), else a temporary SQLite file.
-# Needs wrk and nginx (Debian: apt-get install wrk nginx-light). Takes about 5 minutes.
+# Needs wrk, nginx and Varnish (Debian: apt-get install wrk nginx-light varnish varnish-modules).
+# Takes about 5 minutes.
 bench: $(STAMP) ## Benchmark the production setup: throughput, latency, memory, targets
 	bash scripts/bench/run.sh
 
