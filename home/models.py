@@ -10,7 +10,7 @@ from activities.models import upcoming_activities
 from base.blocks import RICH_TEXT_FEATURES
 from base.models import PicturedPage, SitePage, picture_panel
 from base.privacy import public_q
-from pagecache.cache import depends_on
+from pagecache.cache import cached_data, depends_on
 from stories.models import newest_stories
 
 
@@ -54,10 +54,27 @@ class HomePage(PicturedPage, SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # The sections: the pages in the main navigation, each with its introduction.
-        sections = self.get_children().live().filter(public_q()).in_menu().specific()
-        depends_on(f"children:{self.path}", *(f"page:{section.pk}" for section in sections))
-        context["sections"] = sections
+        depends_on(f"children:{self.path}")
+        context["sections"] = self.section_cards()
         context["upcoming_activities"] = upcoming_activities(limit=3)
         context["newest_stories"] = newest_stories(limit=3)
         return context
+
+    def section_cards(self) -> list[dict]:
+        """The sections: the pages in the main navigation, each with its teaser (its meta
+        description, else its introduction). Kept with the menu and renewed with it: publishing,
+        moving or hiding a section renews `menu`, a privacy change the whole site. Fetching the
+        sections' specific pages was the most expensive part of rendering the home page."""
+
+        def compute():
+            sections = self.get_children().live().filter(public_q()).in_menu().specific()
+            return [
+                {
+                    "title": section.title,
+                    "url": section.url,
+                    "teaser": section.search_description or getattr(section, "introduction", ""),
+                }
+                for section in sections
+            ]
+
+        return cached_data(f"home-sections:{self.pk}", ("menu",), compute)

@@ -111,6 +111,18 @@ def test_renaming_a_section_updates_the_menu_on_every_page(client, seeded):
 
 
 @pytest.mark.django_db
+def test_a_sections_new_teaser_shows_on_the_home_page_at_once(client, seeded):
+    client.get("/")
+    assert client.get("/")["X-Cache"] == "HIT"
+    baggrund = seeded["baggrund"]
+    baggrund.search_description = "Hvorfor kulturprocessen begyndte, kort fortalt."
+    baggrund.save_revision().publish()
+    home = client.get("/")
+    assert "Hvorfor kulturprocessen begyndte, kort fortalt." in text_of(home, "main")
+    assert client.get("/")["X-Cache"] == "HIT"
+
+
+@pytest.mark.django_db
 def test_unpublishing_removes_the_page_and_its_menu_link_at_once(client, seeded):
     client.get("/")
     client.get("/kontakt/")
