@@ -100,9 +100,9 @@ def healthz(request):
 
 
 def server_error(request):
-    """handler500: an error caused by the database or the uploads' S3 server being unavailable
-    (stopped, restarting, unreachable) answers the static 503 page with Retry-After; any other
-    error the 500 page.
+    """handler500: an error caused by the database, the uploads' S3 server or Redis being
+    unavailable (stopped, restarting, unreachable) answers the static 503 page with Retry-After;
+    any other error the 500 page.
     Either is rendered without context, so neither needs the database.
 
     Django calls this while it handles the exception, from its view or from any middleware
@@ -124,8 +124,14 @@ def server_error(request):
 
 
 def unavailable_page() -> HttpResponse:
-    """The static 503 page, rendered without context (no database, no cache needed)."""
-    return unavailable(loader.get_template("503.html").render())
+    """The static 503 page, as a response."""
+    return unavailable(unavailable_html())
+
+
+def unavailable_html() -> str:
+    """The static 503 page, rendered without context: no database or cache needed (also the
+    front server's copy, manage.py render_error_pages)."""
+    return loader.get_template("503.html").render()
 
 
 def one_line(error: Exception) -> str:

@@ -152,9 +152,14 @@ def shared_key(key: str) -> str:
     return "hash:" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def _shared_keys(keys) -> str:
+    """The keys as the xkey header and a purge's xkey-purge header list them."""
+    return " ".join(sorted({shared_key(key) for key in keys}))
+
+
 def _xkey(keys) -> str | None:
     """The xkey header's value for a page showing these keys; None when it would be too long."""
-    value = " ".join(sorted({shared_key(key) for key in keys}))
+    value = _shared_keys(keys)
     return value if len(value) <= XKEY_MAX_LENGTH else None
 
 
@@ -162,7 +167,7 @@ def purge_shared_caches(keys) -> None:
     """`PURGE /` with the keys to every Varnish in settings.VARNISH_PURGE_URLS. One that does not
     answer, or refuses, is logged: the change is committed, and Varnish keeps a page no longer
     than its s-maxage."""
-    value = " ".join(sorted({shared_key(key) for key in keys}))
+    value = _shared_keys(keys)
     for url in settings.VARNISH_PURGE_URLS:
         parts = urlsplit(url)
         connection = HTTPConnection(parts.hostname, parts.port or 80, timeout=PURGE_TIMEOUT)

@@ -39,6 +39,7 @@ if __package__ in (None, ""):  # run as `python scripts/stack.py`
 
 from scripts.served_site import BASE_DIR, free_port
 from scripts.throwaway_nginx import nginx_command
+from scripts.throwaway_pgbouncer import PGBOUNCER, ThrowawayPgbouncer
 from scripts.throwaway_varnish import varnish_command
 
 PG_BINDIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
@@ -249,44 +250,29 @@ class Postgres(Component):
 
 
 class Pgbouncer(Component):
+    """scripts/throwaway_pgbouncer.py's configuration (transaction pooling, trusted loopback
+    clients), run as a component of the stack."""
+
     def prepare(self):
         self.dir = self.stack.folder / "pgbouncer"
-        self.dir.mkdir()
-        self.port = free_port()
-        (self.dir / "users.txt").write_text('"postgres" ""\n')
-        (self.dir / "pgbouncer.ini").write_text(
-            f"""[databases]
-faxeif = host={self.stack.postgres.dir} dbname=faxeif user=postgres
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = {self.port}
-unix_socket_dir =
-auth_type = trust
-auth_file = {self.dir}/users.txt
-pool_mode = transaction
-max_client_conn = 200
-default_pool_size = 20
-ignore_startup_parameters = extra_float_digits,options
-logfile =
-pidfile =
-"""
-        )
+        self.bouncer = ThrowawayPgbouncer(str(self.stack.postgres.dir), folder=self.dir)
+        self.bouncer.write_config()
         if running_as_root():
-            shutil.chown(self.dir, "postgres", "postgres")
+            for path in (self.dir, *self.dir.iterdir()):
+                shutil.chown(path, "postgres", "postgres")
 
     def user(self):
         return "postgres" if running_as_root() else None
 
     def command(self):
-        return [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", str(self.dir / "pgbouncer.ini")]
+        return [PGBOUNCER, str(self.bouncer.config)]
 
     def ready(self):
-        return port_open(self.port)
+        return port_open(self.bouncer.port)
 
     @property
     def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/faxeif"
+        return self.bouncer.database_url("faxeif")
 
 
 class Redis(Component):

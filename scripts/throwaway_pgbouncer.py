@@ -27,13 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as `python scripts/throwaway_pgbouncer.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.served_site import free_port
+
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ThrowawayPgbouncer:

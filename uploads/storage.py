@@ -14,8 +14,8 @@ from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 # An S3 server that does not answer must cost a request seconds, not minutes (botocore's
-# defaults: 60 s to connect and 60 s to read, several retries): 2 s to connect, 5 s to read, one
-# retry. faxeif/views.py answers the error with the 503 page.
+# defaults: 60 s to connect and 60 s to read, several retries): 2 s to connect, 5 s to read, and
+# no retry (max_attempts counts the first try). faxeif/views.py answers the error with the 503 page.
 CLIENT_CONFIG = Config(
     s3={"addressing_style": "path"},
     connect_timeout=2,

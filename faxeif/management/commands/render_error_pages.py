@@ -1,7 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.template import loader
+
+from faxeif.views import unavailable_html
 
 
 class Command(BaseCommand):
@@ -17,6 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, folder: Path, **options):
         folder.mkdir(parents=True, exist_ok=True)
-        # Rendered without context, as faxeif.views.server_error does: no database needed.
-        (folder / "503.html").write_text(loader.get_template("503.html").render())
+        (folder / "503.html").write_text(unavailable_html())
         self.stdout.write(f"Wrote {folder / '503.html'}")
