@@ -1,6 +1,12 @@
+import logging
+
+import requests
 from django.contrib.auth.models import AnonymousUser
 from django.urls import Resolver404, resolve, reverse
+from django.utils.deprecation import MiddlewareMixin
+from mozilla_django_oidc.middleware import SessionRefresh
 
+from . import sso
 from .two_factor import GIVE_CODE, SET_UP, missing_step
 from .views import second_factor_redirect
 
@@ -12,6 +18,9 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "wagtailadmin_sprite",
     "wagtailadmin_javascript_catalog",
     "accounts_verify",
+    # Signing in with the municipality's account instead.
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
 }
 OPEN_VIEWS = {
     GIVE_CODE: OPEN_BEFORE_SECOND_FACTOR,
@@ -29,6 +38,9 @@ class TwoFactorMiddleware:
     - everywhere else the session is anonymous: no login-restricted pages, calendar files or
       documents, no user bar.
 
+    A sign-in through the municipality's provider that did multi-factor authentication (the ID
+    token's amr/acr, accounts.sso) needs no code here.
+
     Goes after django-otp's OTPMiddleware, which tells whether this session has given a code."""
 
     def __init__(self, get_response):
@@ -36,7 +48,8 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified():
+        # The provider's multi-factor authentication counts as the second factor.
+        if user.is_authenticated and not user.is_verified() and not sso.provider_did_mfa(request):
             if step := missing_step(user):
                 if response := self.before_second_factor(request, step):
                     return response
@@ -73,3 +86,58 @@ def _view_name(request) -> str | None:
         return resolve(request.path_info).view_name
     except Resolver404:
         return None
+
+
+logger = logging.getLogger(__name__)
+
+
+class ProviderSessionCheck(sso.ProviderSettings, SessionRefresh):
+    """mozilla-django-oidc's session refresh, for sessions begun at the municipality's sign-in
+    provider: when an admin page is opened more than OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS after
+    the last check, the browser goes by the provider with prompt=none and comes straight back,
+    with fresh claims (the role is read again) when the provider's session lives, logged out
+    when it has ended or the account is closed. Only whole-page GETs in the admin: a fetch or
+    a frame (the preview panel, choosers) cannot follow a redirect to another site."""
+
+    def __init__(self, get_response):
+        # Not SessionRefresh's __init__, which reads (and discovers) the endpoints at start.
+        MiddlewareMixin.__init__(self, get_response)
+        self.OIDC_EXEMPT_URLS = []
+        self.OIDC_STATE_SIZE = self.get_settings("OIDC_STATE_SIZE", 32)
+        self.OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+        self.OIDC_RP_SCOPES = self.get_settings("OIDC_RP_SCOPES")
+        self.OIDC_USE_NONCE = self.get_settings("OIDC_USE_NONCE", True)
+        self.OIDC_NONCE_SIZE = self.get_settings("OIDC_NONCE_SIZE", 32)
+
+    @property
+    def exempt_urls(self):
+        return {
+            reverse("oidc_authentication_init"),
+            reverse("oidc_authentication_callback"),
+            reverse("wagtailadmin_logout"),
+        }
+
+    def is_refreshable_url(self, request):
+        return (
+            sso.sso_enabled()
+            and request.path_info.startswith(reverse("wagtailadmin_home"))
+            and _is_page_navigation(request)
+            and super().is_refreshable_url(request)
+        )
+
+    def process_request(self, request):
+        try:
+            return super().process_request(request)
+        except requests.RequestException as error:
+            # The provider's discovery document cannot be read: the session goes on here.
+            logger.warning("Sign-in provider unreachable for a session check: %s", error)
+            return None
+
+
+def _is_page_navigation(request) -> bool:
+    headers = request.headers
+    return (
+        headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+        and headers.get("Sec-Fetch-Dest", "document") == "document"
+        and "X-Requested-With" not in headers
+    )

@@ -1,20 +1,28 @@
+import logging
 from urllib.parse import urlencode
 
-from django.contrib import messages
+import requests
+from django.contrib import auth, messages
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import FormView
+from django.views.generic import FormView, View
 from django_otp import login as otp_login
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from wagtail.admin.views.account import PasswordResetView as WagtailPasswordResetView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from . import two_factor
+from . import sso, two_factor
 from .forms import BackupCodeForm, CodeForm, SetupCodeForm, SiteLoginForm
 from .throttle import allow_password_reset, reset_refused_message
+
+logger = logging.getLogger(__name__)
 
 WRONG_CODE = "Koden er forkert eller udløbet. Prøv igen med den kode, appen viser nu."
 # django-otp slows down guessing: after each wrong code a device accepts none for a while (1, 2,
@@ -179,7 +187,100 @@ class PasswordResetView(WagtailPasswordResetView):
         return super().form_valid(form)
 
 
+class ProviderSignInView(sso.ProviderSettings, OIDCAuthenticationRequestView):
+    """ "Log ind med kommunens konto": on to the provider, with state, nonce and the PKCE
+    challenge kept in the session (mozilla-django-oidc)."""
+
+    def __init__(self, **kwargs):
+        # Not mozilla-django-oidc's __init__, which reads the endpoints before get() can
+        # answer a provider that is down.
+        View.__init__(self, **kwargs)
+
+    def get(self, request):
+        if not sso.sso_enabled():
+            raise Http404
+        try:
+            return super().get(request)
+        except requests.RequestException as error:
+            logger.warning("Sign-in provider unreachable: %s", error)
+            messages.error(request, sso.PROVIDER_DOWN)
+            return redirect("wagtailadmin_login")
+
+
+class ProviderCallbackView(sso.ProviderSettings, OIDCAuthenticationCallbackView):
+    """Where the provider sends the editor back: the code is exchanged for tokens, which
+    accounts.sso checks. Anything refused ends on the admin's login page with a Danish
+    message, logged out."""
+
+    @property
+    def failure_url(self):
+        return reverse("wagtailadmin_login")
+
+    @property
+    def success_url(self):
+        return self.request.session.get("oidc_login_next") or reverse("wagtailadmin_home")
+
+    def get(self, request):
+        if not sso.sso_enabled():
+            raise Http404
+        state = request.GET.get("state")
+        if "code" in request.GET and state not in request.session.get("oidc_states", {}):
+            # Used before (mozilla-django-oidc forgets a state once answered), or never ours.
+            return self.refuse(sso.USED_ANSWER, "unknown or used state")
+        try:
+            return super().get(request)
+        except sso.SignInRefused as refusal:
+            return self.refuse(refusal.message, refusal.reason)
+        except SuspiciousOperation as error:  # the nonce, or no key for the token
+            return self.refuse(sso.INVALID_ANSWER, str(error))
+        except requests.HTTPError as error:  # the token endpoint's refusal, or its failure
+            status = error.response.status_code if error.response is not None else 0
+            message = sso.INVALID_ANSWER if 400 <= status < 500 else sso.PROVIDER_DOWN
+            return self.refuse(message, f"{error.request.url} answered {status}")
+        except (requests.RequestException, ValueError) as error:
+            return self.refuse(sso.PROVIDER_DOWN, str(error))
+
+    def login_success(self):
+        response = super().login_success()
+        sso.remember_sign_in(self.request, self.user)
+        return response
+
+    def login_failure(self):
+        """The provider answered with an error (the editor cancelled, or a silent re-check
+        found the session there ended), or the account here is inactive."""
+        error = self.request.GET.get("error")
+        if error in {"login_required", "interaction_required"}:
+            message = sso.PROVIDER_SESSION_ENDED
+        elif error:
+            message = sso.CANCELLED
+        else:
+            message = sso.INACTIVE
+        return self.refuse(message, f"provider answered {error or 'an inactive account'}")
+
+    def refuse(self, message: str, reason: str):
+        logger.warning("Sign-in through the provider refused: %s", reason)
+        if self.request.user.is_authenticated:
+            auth.logout(self.request)
+        messages.error(self.request, message)
+        return HttpResponseRedirect(self.failure_url)
+
+
+class LogoutView(WagtailLogoutView):
+    """Wagtail's logout; an editor who signed in through the provider is then logged out
+    there too (its end-session page, which leads back to the login page)."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(sso.ID_TOKEN_SESSION_KEY)
+        response = super().post(request, *args, **kwargs)
+        if id_token and (url := sso.provider_logout_url(request, id_token)):
+            return HttpResponseRedirect(url)
+        return response
+
+
 site_login = SiteLoginView.as_view()
 verify = sensitive_post_parameters("code")(VerifyView.as_view())
 two_factor_setup = sensitive_post_parameters("code")(TwoFactorView.as_view())
 password_reset = PasswordResetView.as_view()
+provider_sign_in = ProviderSignInView.as_view()
+provider_callback = ProviderCallbackView.as_view()
+logout = LogoutView.as_view()

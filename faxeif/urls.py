@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import password_reset, site_login
+from accounts.views import logout, password_reset, provider_callback, provider_sign_in, site_login
 from base.views import accessibility_statement
 from editors.chooser import browse_from_home
 from faxeif.views import favicon, healthz
@@ -19,6 +19,11 @@ handler500 = "faxeif.views.server_error"
 urlpatterns = [
     # Wagtail's password reset, throttled; before the admin's URLs, so that it answers here.
     path("admin/password_reset/", password_reset),
+    # Sign-in with the municipality's account (accounts/sso.py; 404 when not configured), and
+    # the logout that also ends the session there.
+    path("admin/sso/login/", provider_sign_in, name="oidc_authentication_init"),
+    path("admin/sso/callback/", provider_callback, name="oidc_authentication_callback"),
+    path("admin/logout/", logout),
     # Wagtail's page chooser, opening at the home page instead of the tree's root.
     path("admin/choose-page/", browse_from_home),
     path("admin/", include(wagtailadmin_urls)),

@@ -5,10 +5,32 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Local state that never goes into git: the SQLite database, the generated secret key.
 VAR_DIR = BASE_DIR / "var"
+
+
+def env_list(name: str, default: str = "", lowercase: bool = False) -> list[str]:
+    """A comma-separated environment variable as a list, blanks dropped."""
+    items = [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.lower() for item in items] if lowercase else items
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port] of an address."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def require_all_or_none(*names: str) -> None:
+    """Settings that only work together: some of them set and not all is an operator's
+    mistake, refused at start with the names of the missing ones."""
+    missing = [name for name in names if not os.environ.get(name)]
+    if missing and len(missing) < len(names):
+        raise ImproperlyConfigured("Set these environment variables too: " + ", ".join(missing))
+
 
 DEBUG = False
 ALLOWED_HOSTS: list[str] = []
@@ -76,6 +98,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    # Sessions begun at the municipality's sign-in provider end when it says so.
+    "accounts.middleware.ProviderSessionCheck",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as axes asks: turns a locked-out login into its answer (accounts.throttle).
@@ -185,6 +209,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the sign-in provider's callback, and only when OIDC_OP_ISSUER is set.
+    "accounts.sso.MunicipalAccountBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -205,6 +231,43 @@ OTP_TOTP_ISSUER = "Faxe i Fællesskab"
 # An editor's session ends after 8 hours, and when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sign-in with the municipality's account (accounts/sso.py, OpenID Connect through
+# mozilla-django-oidc): on when the issuer, the client and the allowed e-mail domains are set,
+# off (the login page as without it) when none is. The provider's endpoints come from its
+# discovery document, read at the first sign-in, unless set here one by one.
+OIDC_OP_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_ALLOWED_EMAIL_DOMAINS = env_list("OIDC_ALLOWED_EMAIL_DOMAINS", lowercase=True)
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_URI", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_END_SESSION_ENDPOINT", "")
+require_all_or_none(
+    "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ALLOWED_EMAIL_DOMAINS"
+)
+# The claim and the value in it that make an editor a member of Procesleder (an Entra ID app
+# role by default), read again at every sign-in.
+OIDC_PROCESLEDER_CLAIM = os.environ.get("OIDC_PROCESLEDER_CLAIM", "roles")
+OIDC_PROCESLEDER_VALUE = os.environ.get("OIDC_PROCESLEDER_VALUE", "Procesleder")
+# A sign-in counts as two-factor when the ID token's amr names one of these methods (RFC 8176)
+# or its acr is one of these classes; otherwise the site asks for its own code.
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR", default="mfa")
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+# The ID token stays in the session for the logout at the provider (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+# A slow provider must not hold a worker: the login page offers the password instead.
+OIDC_TIMEOUT = 5
+# While an editor signed in with the provider works in the admin, a page opened more than 15
+# minutes after the last check asks the provider again, silently (prompt=none): a closed
+# account or an ended session at the provider ends the session here.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 15 * 60
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"ui_locales": "da"}
 # manage.py ensure_admin may create an administrator with a generated, printed password (make
 # run); production settings forbid it.
 ENSURE_ADMIN_MAY_GENERATE_PASSWORD = False
@@ -296,6 +359,13 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "frame-src": ["'self'"],
     "frame-ancestors": ["'self'"],
 }
+# Signing out of the admin (a form) leads on to the sign-in provider's logout: a redirect after
+# the form's POST, which form-action governs too.
+if OIDC_OP_ISSUER:
+    ADMIN_CONTENT_SECURITY_POLICY["form-action"] = [
+        "'self'",
+        *sorted({origin(OIDC_OP_ISSUER), origin(OIDC_OP_LOGOUT_ENDPOINT or OIDC_OP_ISSUER)}),
+    ]
 # A preview is a public page rendered for the editor's preview panel, which frames it: the
 # public policy, framed by the site itself only. (Wagtail's preview view already answers with
 # X-Frame-Options: SAMEORIGIN.)

@@ -1,0 +1,129 @@
+"""A real OpenID Connect provider on loopback for the sign-in tests: oidc-provider-mock (Flask
+and Authlib, from PyPI) served by werkzeug in a thread of the test process. Its users are set
+here (their claims go into the ID token); its sign-in page is the one an editor's browser sees.
+
+Its ID tokens name no signing key (`kid`): the site then uses the provider's only key. Token
+requests are recorded (the PKCE
+code_verifier is checked against the challenge by the tests: this provider keeps no challenge).
+Tests that play an attacker or a broken provider change the ID token on its way out
+(`tamper`), signed again with the provider's own key unless the test says otherwise.
+"""
+
+import base64
+import os
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import flask
+import oidc_provider_mock
+from authlib import jose
+from authlib.jose import jwt as authlib_jwt
+from oidc_provider_mock._storage import User
+from werkzeug.serving import make_server
+
+CLIENT_ID = "faxeif-test"
+CLIENT_SECRET = "test-client-secret"
+DOMAIN = "faxekommune.dk"
+
+
+def unverified_claims(token: str) -> dict:
+    payload = token.split(".")[1]
+    return flask.json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+@dataclass
+class Provider:
+    url: str
+    app: flask.Flask
+    storage: object
+    # Claims of the next ID tokens -> claims to sign instead (None: leave the token as issued).
+    tamper: Callable[[dict], dict] | None = None
+    # A key to sign tampered tokens with instead of the provider's own.
+    tamper_key: object = None
+    token_requests: list[dict] = field(default_factory=list)
+    issued_id_tokens: list[str] = field(default_factory=list)
+
+    @property
+    def issuer(self) -> str:
+        return self.url
+
+    def set_user(self, sub: str, **claims) -> None:
+        """The provider's account `sub` with these claims (email, name, roles, amr, ...)."""
+        self.storage.store_user(User(sub=sub, claims=claims))
+
+    def settings(self) -> dict:
+        """The site's settings for this provider (override_settings)."""
+        return {
+            "OIDC_OP_ISSUER": self.issuer,
+            "OIDC_RP_CLIENT_ID": CLIENT_ID,
+            "OIDC_RP_CLIENT_SECRET": CLIENT_SECRET,
+            "OIDC_ALLOWED_EMAIL_DOMAINS": [DOMAIN],
+        }
+
+    def environment(self) -> dict:
+        """The same, as the environment of a served site."""
+        return {
+            "OIDC_ISSUER": self.issuer,
+            "OIDC_CLIENT_ID": CLIENT_ID,
+            "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+            "OIDC_ALLOWED_EMAIL_DOMAINS": DOMAIN,
+        }
+
+    def sign(self, header: dict, claims: dict, key=None) -> str:
+        key = key or self.storage.jwk
+        token = authlib_jwt.encode(header, claims, key.as_dict(is_private=True))
+        return token.decode()
+
+
+def another_key():
+    """A signing key that is not the provider's."""
+    return jose.RSAKey.generate_key(is_private=True)
+
+
+def _provider_storage(app: flask.Flask):
+    """The provider's users and keys, which it keeps per app in flask.g."""
+    with app.test_request_context():
+        app.preprocess_request()
+        return flask.g.oidc_provider_mock_storage
+
+
+def _record_and_tamper(provider: Provider) -> None:
+    app = provider.app
+
+    @app.before_request
+    def record_token_request():
+        if flask.request.path == "/oauth2/token":
+            provider.token_requests.append(dict(flask.request.form))
+
+    @app.after_request
+    def change_id_token(response):
+        if flask.request.path != "/oauth2/token" or response.status_code != 200:
+            return response
+        body = response.get_json()
+        if provider.tamper is not None:
+            claims = provider.tamper(unverified_claims(body["id_token"]))
+            body["id_token"] = provider.sign({"alg": "RS256"}, claims, provider.tamper_key)
+            response.set_data(flask.json.dumps(body))
+        provider.issued_id_tokens.append(body["id_token"])
+        return response
+
+
+@contextmanager
+def running_provider():
+    # Authlib refuses plain http unless told: loopback only, for tests.
+    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
+    app = oidc_provider_mock.app(require_nonce=True, issue_refresh_token=False)
+    storage = _provider_storage(app)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    provider = Provider(url=f"http://127.0.0.1:{http.server_port}", app=app, storage=storage)
+    _record_and_tamper(provider)
+    thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    try:
+        yield provider
+    finally:
+        http.shutdown()
+        thread.join(5)
+        http.server_close()
