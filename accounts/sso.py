@@ -26,7 +26,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -69,6 +69,7 @@ NO_ROLE = (
 ADMINISTRATOR = (
     "Administratorer logger ind med brugernavn og adgangskode, ikke med kommunens konto."
 )
+TRY_AGAIN = "Du blev ikke logget ind. Prøv igen."
 INACTIVE = "Din konto på Faxe i Fællesskab er lukket. Kontakt en administrator."
 AMBIGUOUS = (
     "Der findes flere konti med din e-mailadresse, så du kan ikke logges ind med kommunens "
@@ -108,11 +109,11 @@ def discovery(issuer: str) -> dict:
     Discovery 1.0, section 4.3)."""
     if issuer not in _discovered:
         response = requests.get(
-            f"{issuer}/.well-known/openid-configuration", timeout=settings.OIDC_TIMEOUT
+            f"{issuer.rstrip('/')}/.well-known/openid-configuration", timeout=settings.OIDC_TIMEOUT
         )
         response.raise_for_status()
         document = response.json()
-        if document.get("issuer", "").rstrip("/") != issuer:
+        if document.get("issuer") != issuer:
             raise requests.RequestException(f"discovery names issuer {document.get('issuer')!r}")
         _discovered[issuer] = document
     return _discovered[issuer]
@@ -240,9 +241,7 @@ class MunicipalAccountBackend(ProviderSettings, OIDCAuthenticationBackend):
                 user.groups.remove(*Group.objects.filter(name=PROCESLEDER_GROUP))
         if not is_procesleder:
             raise SignInRefused(NO_ROLE, f"{email} has no {settings.OIDC_PROCESLEDER_VALUE} role")
-        with transaction.atomic():
-            user = find_editor(claims, email) or create_editor(claims, email)
-            update_editor(user, claims, email)
+        user = find_or_create_editor(claims, email)
         user.provider_did_mfa = did_mfa(claims)
         return user
 
@@ -298,6 +297,21 @@ def find_editor(claims: dict, email: str):
     if not user.is_active:
         raise SignInRefused(INACTIVE, f"{user.get_username()} is inactive")
     return user
+
+
+def find_or_create_editor(claims: dict, email: str):
+    """The editor, up to date. Two first sign-ins of the same person at the same moment (two
+    tabs, a double click) both find no one: the second to create stops at the unique username
+    or subject and, once the first has committed, finds the editor it made."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                user = find_editor(claims, email) or create_editor(claims, email)
+                update_editor(user, claims, email)
+                return user
+        except IntegrityError as error:
+            logger.info("Sign-in of %s raced another (attempt %d): %s", email, attempt + 1, error)
+    raise SignInRefused(TRY_AGAIN, f"{email} could not be saved")
 
 
 def create_editor(claims: dict, email: str):

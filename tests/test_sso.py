@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sso, two_factor
 from accounts.models import ProviderAccount
+from tests.support.concurrency import at_once
 from tests.support.html import soup
 from tests.support.logins import PASSWORD, log_in
 from tests.support.oidc import CLIENT_ID, DOMAIN, another_key, running_provider, unverified_claims
@@ -131,6 +132,18 @@ def test_the_code_is_exchanged_with_pkce(client, provider):
     assert is_signed_in(client)
 
 
+def test_endpoints_set_one_by_one_need_no_discovery(client, provider, settings):
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.url}/oauth2/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.url}/oauth2/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{provider.url}/userinfo"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{provider.url}/jwks"
+    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{provider.url}/oauth2/end_session"
+    sign_in(client)
+    assert is_signed_in(client)
+    assert client.post("/admin/logout/")["Location"].startswith(settings.OIDC_OP_LOGOUT_ENDPOINT)
+    assert "/.well-known/openid-configuration" not in provider.paths_asked
+
+
 def test_a_changed_role_changes_the_rights_at_the_next_sign_in(client, provider, seeded):
     edit_url = f"/admin/pages/{seeded['baggrund'].pk}/edit/"
     sign_in(client)
@@ -197,7 +210,11 @@ def test_an_address_outside_the_municipality_is_refused(client, provider):
             id="issuer",
         ),
         pytest.param(
-            lambda claims: {**claims, "iat": int(time.time()) - 7200, "exp": int(time.time()) - 3600},
+            lambda claims: {
+                **claims,
+                "iat": int(time.time()) - 7200,
+                "exp": int(time.time()) - 3600,
+            },
             sso.EXPIRED_ANSWER,
             id="expired",
         ),
@@ -261,9 +278,7 @@ def test_a_hostile_callback_gets_the_login_page(client, provider, query):
 
 def test_the_editor_cancelling_at_the_provider_is_told(client, provider):
     authorize_url = go_to_provider(client)
-    answer = requests.post(
-        authorize_url, data={"action": "deny"}, allow_redirects=False, timeout=5
-    )
+    answer = requests.post(authorize_url, data={"action": "deny"}, allow_redirects=False, timeout=5)
     assert login_page_message(client, client.get(local(answer.headers["Location"]))) == (
         sso.CANCELLED
     )
@@ -314,6 +329,27 @@ def test_signing_out_ends_the_session_at_the_provider_too(client, provider):
     confirm = requests.get(response["Location"], timeout=5)
     assert confirm.status_code == 200
     assert "http://testserver/admin/login/" in confirm.text
+
+
+def test_password_logins_are_still_locked_out_after_five_failures(client, provider, procesleder):
+    for _ in range(5):
+        log_in(client, password="forkert-adgangskode")
+    locked = log_in(client)
+    assert locked.status_code == 429
+    assert "For mange mislykkede forsøg" in locked.text
+    assert not is_signed_in(client)
+
+
+def test_the_administrator_logs_in_with_password_and_code(client, provider, settings):
+    """The break-glass account: a superuser with the password and the site's own code."""
+    settings.FAXEIF_REQUIRE_2FA = True
+    admin = User.objects.create_superuser("admin", "it@faxekommune.dk", PASSWORD)
+    log_in(client, username="admin")
+    assert client.get("/admin/")["Location"] == "/admin/two-factor/"
+    two_factor.confirm_app_device(two_factor.pending_app_device(admin))
+    browser = Client()
+    log_in(browser, username="admin")
+    assert browser.get("/admin/")["Location"].startswith("/admin/two-factor/verify/")
 
 
 def test_a_password_login_signs_out_here_only(client, provider, procesleder):
@@ -407,3 +443,23 @@ def test_half_the_settings_stop_the_site_from_starting():
         r"OIDC_ALLOWED_EMAIL_DOMAINS",
         result.stderr,
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_first_sign_ins_at_once_make_one_editor(settings):
+    """The same new editor comes back from the provider in 20 tabs at the same moment (each a
+    sign-in of its own, each request on its own database connection)."""
+    with running_provider() as provider:
+        for name, value in provider.settings().items():
+            setattr(settings, name, value)
+        provider.set_user("anne-sub", **ANNE)
+        browsers = [Client() for _ in range(20)]
+        callbacks = [local(answer_at_provider(go_to_provider(b), "anne-sub")) for b in browsers]
+        answers = at_once(
+            *[lambda b=b, c=c: b.get(c) for b, c in zip(browsers, callbacks, strict=True)]
+        )
+    assert [getattr(answer, "status_code", answer) for answer in answers] == [302] * 20
+    assert all(answer["Location"] == "/admin/" for answer in answers)
+    assert all(is_signed_in(browser) for browser in browsers)
+    assert User.objects.filter(email=ANNE["email"]).count() == 1
+    assert ProviderAccount.objects.count() == 1

@@ -235,7 +235,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # mozilla-django-oidc): on when the issuer, the client and the allowed e-mail domains are set,
 # off (the login page as without it) when none is. The provider's endpoints come from its
 # discovery document, read at the first sign-in, unless set here one by one.
-OIDC_OP_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+# Exactly as the provider's tokens name it (Entra ID's v1.0 issuer ends in a slash).
+OIDC_OP_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 OIDC_ALLOWED_EMAIL_DOMAINS = env_list("OIDC_ALLOWED_EMAIL_DOMAINS", lowercase=True)

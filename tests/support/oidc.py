@@ -43,6 +43,7 @@ class Provider:
     # A key to sign tampered tokens with instead of the provider's own.
     tamper_key: object = None
     token_requests: list[dict] = field(default_factory=list)
+    paths_asked: list[str] = field(default_factory=list)
     issued_id_tokens: list[str] = field(default_factory=list)
 
     @property
@@ -94,6 +95,7 @@ def _record_and_tamper(provider: Provider) -> None:
 
     @app.before_request
     def record_token_request():
+        provider.paths_asked.append(flask.request.path)
         if flask.request.path == "/oauth2/token":
             provider.token_requests.append(dict(flask.request.form))
 
