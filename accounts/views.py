@@ -5,6 +5,7 @@ import requests
 from django.contrib import auth, messages
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -241,8 +242,12 @@ class ProviderCallbackView(sso.ProviderSettings, OIDCAuthenticationCallbackView)
             return self.refuse(sso.PROVIDER_DOWN, str(error))
 
     def login_success(self):
-        response = super().login_success()
-        sso.remember_sign_in(self.request, self.user)
+        # One transaction for the login's writes (last_login, the session): on SQLite it waits
+        # its turn to write, as a single statement would not (faxeif/sqlite/base.py).
+        with transaction.atomic():
+            response = super().login_success()
+            sso.remember_sign_in(self.request, self.user)
+            self.request.session.save()
         return response
 
     def login_failure(self):

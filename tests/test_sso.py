@@ -132,6 +132,37 @@ def test_the_code_is_exchanged_with_pkce(client, provider):
     assert is_signed_in(client)
 
 
+def test_a_name_alone_is_split_into_first_and_last(client, provider):
+    claims = {key: value for key, value in ANNE.items() if not key.endswith("_name")}
+    provider.set_user("anne-sub", **{**claims, "name": "Anne Marie Jensen"})
+    sign_in(client)
+    user = User.objects.get(email=ANNE["email"])
+    assert (user.first_name, user.last_name) == ("Anne Marie", "Jensen")
+
+
+def test_the_editor_is_found_by_subject_when_name_and_address_change(client, provider):
+    sign_in(client)
+    first = User.objects.get(email=ANNE["email"])
+    new_address = f"anne.holm@{DOMAIN}"
+    provider.set_user(
+        "anne-sub", **{**ANNE, "email": new_address, "family_name": "Holm", "name": "Anne Holm"}
+    )
+    sign_in(Client())
+    user = User.objects.get(pk=first.pk)
+    assert (user.email, user.last_name) == (new_address, "Holm")
+    assert User.objects.count() == 1
+
+
+def test_the_session_lasts_as_a_password_session(client, provider):
+    response = sign_in(client)
+    cookie = response.cookies["sessionid"]
+    # Ends when the browser closes (no Max-Age), and after 8 hours at the most.
+    assert not cookie["max-age"]
+    assert client.session.get_expiry_age() <= 8 * 60 * 60
+    # The next check with the provider is due in 15 minutes.
+    assert client.session["oidc_id_token_expiration"] - time.time() == pytest.approx(900, abs=30)
+
+
 def test_endpoints_set_one_by_one_need_no_discovery(client, provider, settings):
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.url}/oauth2/authorize"
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.url}/oauth2/token"
@@ -341,8 +372,10 @@ def test_password_logins_are_still_locked_out_after_five_failures(client, provid
 
 
 def test_the_administrator_logs_in_with_password_and_code(client, provider, settings):
-    """The break-glass account: a superuser with the password and the site's own code."""
+    """The break-glass account: a superuser with the password and the site's own code, also
+    while the provider is down."""
     settings.FAXEIF_REQUIRE_2FA = True
+    settings.OIDC_OP_ISSUER = "http://127.0.0.1:9"
     admin = User.objects.create_superuser("admin", "it@faxekommune.dk", PASSWORD)
     log_in(client, username="admin")
     assert client.get("/admin/")["Location"] == "/admin/two-factor/"
