@@ -197,7 +197,11 @@ def test_an_address_outside_the_municipality_is_refused(client, provider):
             id="issuer",
         ),
         pytest.param(
-            lambda claims: {**claims, "iat": int(time.time()) - 7200, "exp": int(time.time()) - 3600},
+            lambda claims: {
+                **claims,
+                "iat": int(time.time()) - 7200,
+                "exp": int(time.time()) - 3600,
+            },
             sso.EXPIRED_ANSWER,
             id="expired",
         ),
@@ -261,9 +265,7 @@ def test_a_hostile_callback_gets_the_login_page(client, provider, query):
 
 def test_the_editor_cancelling_at_the_provider_is_told(client, provider):
     authorize_url = go_to_provider(client)
-    answer = requests.post(
-        authorize_url, data={"action": "deny"}, allow_redirects=False, timeout=5
-    )
+    answer = requests.post(authorize_url, data={"action": "deny"}, allow_redirects=False, timeout=5)
     assert login_page_message(client, client.get(local(answer.headers["Location"]))) == (
         sso.CANCELLED
     )
