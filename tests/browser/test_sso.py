@@ -97,6 +97,12 @@ def test_procesleder_signs_in_at_the_provider_and_edits_a_page(chromium, sso_sit
     editor.goto("/admin/login/")
     expect(editor.get_by_role("link", name=BUTTON)).to_be_visible()
     assert axe_report(editor) is None
+    # On a narrow phone the button's words wrap inside it instead of running out of it.
+    editor.set_viewport_size({"width": 320, "height": 800})
+    button = editor.get_by_role("link", name=BUTTON)
+    assert button.evaluate("b => b.scrollWidth <= b.clientWidth")
+    assert button.bounding_box()["x"] + button.bounding_box()["width"] <= 320
+    editor.set_viewport_size({"width": 1280, "height": 900})
 
     sign_in_at_provider(editor, sso_site, ANNE_SUB)
     # The provider's two factors count: no code page of the site's own, straight to the
