@@ -132,6 +132,19 @@ def test_the_code_is_exchanged_with_pkce(client, provider):
     assert is_signed_in(client)
 
 
+def test_a_next_address_off_the_site_leads_to_the_admin(client, provider):
+    response = sign_in(client, next_url="https://evil.example/admin/")
+    assert response["Location"] == "/admin/"
+
+
+def test_an_account_closed_here_is_refused(client, provider):
+    sign_in(client)
+    User.objects.filter(email=ANNE["email"]).update(is_active=False)
+    other_browser = Client()
+    assert login_page_message(other_browser, sign_in(other_browser)) == sso.INACTIVE
+    assert not is_signed_in(other_browser)
+
+
 def test_a_name_alone_is_split_into_first_and_last(client, provider):
     claims = {key: value for key, value in ANNE.items() if not key.endswith("_name")}
     provider.set_user("anne-sub", **{**claims, "name": "Anne Marie Jensen"})
@@ -219,9 +232,13 @@ def test_nobody_becomes_an_administrator_through_the_provider(client, provider, 
     assert not ProviderAccount.objects.exists()
 
 
-def test_an_address_outside_the_municipality_is_refused(client, provider):
+def test_an_address_outside_the_municipality_is_refused(client, provider, caplog):
     provider.set_user("ext-sub", **{**ANNE, "email": "anne@gmail.com"})
     assert login_page_message(client, sign_in(client, "ext-sub")) == sso.FOREIGN_DOMAIN
+    # The operator sees why, at warning level.
+    assert "Sign-in through the provider refused: e-mail domain 'gmail.com' not allowed" in (
+        caplog.text
+    )
     assert not is_signed_in(client)
     assert not User.objects.filter(email="anne@gmail.com").exists()
 
