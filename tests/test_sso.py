@@ -23,20 +23,19 @@ from accounts.models import ProviderAccount
 from tests.support.concurrency import at_once
 from tests.support.html import soup
 from tests.support.logins import PASSWORD, log_in
-from tests.support.oidc import CLIENT_ID, DOMAIN, another_key, running_provider, unverified_claims
+from tests.support.oidc import (
+    ANNE,
+    CLIENT_ID,
+    DOMAIN,
+    another_key,
+    running_provider,
+    unverified_claims,
+)
 from tests.support.processes import BASE_DIR
 
 LOGIN_URL = "/admin/login/"
 START_URL = "/admin/sso/login/"
 BUTTON = "Log ind med kommunens konto"
-ANNE = {
-    "email": f"anne.jensen@{DOMAIN}",
-    "name": "Anne Jensen",
-    "given_name": "Anne",
-    "family_name": "Jensen",
-    "roles": ["Procesleder"],
-    "amr": ["pwd", "mfa"],
-}
 
 
 @pytest.fixture
@@ -82,6 +81,13 @@ def login_page_message(client, response) -> str:
     assert response["Location"] == LOGIN_URL, response["Location"]
     page = client.get(LOGIN_URL)
     return soup(page).select_one(".messages").get_text(" ", strip=True)
+
+
+def fifteen_minutes_later(client) -> None:
+    """The session's next check with the provider is due (OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS)."""
+    session = client.session
+    session["oidc_id_token_expiration"] = time.time() - 1
+    session.save()
 
 
 def is_signed_in(client) -> bool:
@@ -411,9 +417,7 @@ def test_a_password_login_signs_out_here_only(client, provider, procesleder):
 def test_the_session_is_checked_with_the_provider_every_15_minutes(client, provider):
     sign_in(client)
     assert client.get("/admin/").status_code == 200
-    session = client.session
-    session["oidc_id_token_expiration"] = time.time() - 1
-    session.save()
+    fifteen_minutes_later(client)
     # A fetch or a frame is not sent away ...
     fetch = client.get("/admin/", headers={"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"})
     assert fetch.status_code == 200
@@ -434,9 +438,7 @@ def test_the_session_is_checked_with_the_provider_every_15_minutes(client, provi
 def test_the_session_check_renews_the_role(client, provider, seeded):
     """The silent check's answer is a sign-in like any: a role removed meanwhile ends it."""
     sign_in(client)
-    session = client.session
-    session["oidc_id_token_expiration"] = time.time() - 1
-    session.save()
+    fifteen_minutes_later(client)
     check = client.get("/admin/")
     provider.set_user("anne-sub", **{**ANNE, "roles": []})
     # This provider keeps no session of its own, so it cannot answer prompt=none with a
@@ -449,9 +451,7 @@ def test_the_session_check_renews_the_role(client, provider, seeded):
 
 def test_password_sessions_are_never_sent_to_the_provider(client, provider, procesleder):
     log_in(client)
-    session = client.session
-    session["oidc_id_token_expiration"] = time.time() - 1
-    session.save()
+    fifteen_minutes_later(client)
     assert client.get("/admin/").status_code == 200
 
 

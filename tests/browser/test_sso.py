@@ -18,21 +18,13 @@ from playwright.sync_api import expect
 from accounts import sso
 from tests.support.browser import axe_report, watch_for_policy_violations
 from tests.support.databases import seeded_site
-from tests.support.oidc import DOMAIN, running_provider
+from tests.support.oidc import ANNE, DOMAIN, running_provider
 from tests.support.processes import start_gunicorn, stop_gunicorn
 
 pytestmark = pytest.mark.sqlite_only
 
 BUTTON = "Log ind med kommunens konto"
 ANNE_SUB = "anne"
-ANNE = {
-    "email": f"anne.jensen@{DOMAIN}",
-    "name": "Anne Jensen",
-    "given_name": "Anne",
-    "family_name": "Jensen",
-    "roles": ["Procesleder"],
-    "amr": ["pwd", "mfa"],
-}
 # A colleague at the municipality whose account gives no access to the site.
 OLE_SUB = "ole"
 OLE = {**ANNE, "email": f"ole.olsen@{DOMAIN}", "name": "Ole Olsen", "roles": ["Medarbejder"]}

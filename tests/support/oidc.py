@@ -26,6 +26,16 @@ from werkzeug.serving import make_server
 CLIENT_ID = "faxeif-test"
 CLIENT_SECRET = "test-client-secret"
 DOMAIN = "faxekommune.dk"
+# The provider's account of a Procesleder who signed in with two factors there, as Entra ID
+# sends it (the app role in `roles`, the methods in `amr`).
+ANNE = {
+    "email": f"anne.jensen@{DOMAIN}",
+    "name": "Anne Jensen",
+    "given_name": "Anne",
+    "family_name": "Jensen",
+    "roles": ["Procesleder"],
+    "amr": ["pwd", "mfa"],
+}
 
 
 def unverified_claims(token: str) -> dict:
