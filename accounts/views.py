@@ -252,15 +252,16 @@ class ProviderCallbackView(sso.ProviderSettings, OIDCAuthenticationCallbackView)
 
     def login_failure(self):
         """The provider answered with an error (the editor cancelled, or a silent re-check
-        found the session there ended), or the account here is inactive."""
+        found the session there ended), or the answer lacks its code or state. (An inactive
+        account is refused by accounts.sso before this.)"""
         error = self.request.GET.get("error")
         if error in {"login_required", "interaction_required"}:
             message = sso.PROVIDER_SESSION_ENDED
         elif error:
             message = sso.CANCELLED
         else:
-            message = sso.INACTIVE
-        return self.refuse(message, f"provider answered {error or 'an inactive account'}")
+            message = sso.INVALID_ANSWER
+        return self.refuse(message, f"provider answered {error or 'without a code or state'}")
 
     def refuse(self, message: str, reason: str):
         logger.warning("Sign-in through the provider refused: %s", reason)
