@@ -542,13 +542,17 @@ STACK_UNITS = {
     "faxeif-backup.timer": "faxeif-backup.timer",
     "faxeif-purge-signups.service": "faxeif-purge-signups.service",
     "faxeif-purge-signups.timer": "faxeif-purge-signups.timer",
+    "faxeif-clear-sessions.service": "faxeif-clear-sessions.service",
+    "faxeif-clear-sessions.timer": "faxeif-clear-sessions.timer",
 }
+DAILY = ("faxeif-backup", "faxeif-purge-signups", "faxeif-clear-sessions")
 
 
 def test_the_app_server_varnish_backup_and_purge_units_are_accepted_by_systemd(tmp_path):
     """The units of several app servers (an instance per port), Varnish with the site's VCL, the
-    nightly backup and the daily purge of old sign-ups: systemd accepts them without a warning,
-    and each timer starts its service daily, catching up after downtime."""
+    nightly backup and the daily purges of old sign-ups and expired sessions: systemd accepts
+    them without a warning, and each timer starts its service daily, catching up after
+    downtime."""
     analyze = shutil.which("systemd-analyze")
     require(analyze is not None, "systemd-analyze (Debian: systemd)")
     for name, instance in STACK_UNITS.items():
@@ -566,12 +570,39 @@ def test_the_app_server_varnish_backup_and_purge_units_are_accepted_by_systemd(t
     varnish = unit(SYSTEMD / "faxeif-varnish.service")
     [varnishd] = varnish["Service.ExecStart"]
     assert "-p vcl_path=/etc/faxeif/varnish:/srv/faxeif/deploy/varnish -f faxeif.vcl" in varnishd
-    for timer in ("faxeif-backup.timer", "faxeif-purge-signups.timer"):
-        settings = unit(SYSTEMD / timer)
+    for name in DAILY:
+        settings = unit(SYSTEMD / f"{name}.timer")
         assert settings["Timer.Persistent"] == ["true"]
         assert settings["Timer.OnCalendar"][0].startswith("*-*-* ")
-    for service in ("faxeif-backup.service", "faxeif-purge-signups.service"):
-        assert unit(SYSTEMD / service)["Service.Type"] == ["oneshot"]
+        assert unit(SYSTEMD / f"{name}.service")["Service.Type"] == ["oneshot"]
+
+
+SESSIONS = """
+from datetime import timedelta
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+for key, hours in (("ended", -1), ("lives", 8)):
+    Session.objects.create(
+        session_key=f"{key:0<32}",
+        session_data=SessionStore().encode({}),
+        expire_date=timezone.now() + timedelta(hours=hours),
+    )
+print(sorted(key[:5] for key in Session.objects.values_list("session_key", flat=True)))
+"""
+SESSIONS_LEFT = """
+from django.contrib.sessions.models import Session
+print(sorted(key[:5] for key in Session.objects.values_list("session_key", flat=True)))
+"""
+
+
+def test_the_clear_sessions_service_deletes_expired_sessions(site):
+    assert "'ended', 'lives'" in shell_result(site["env"], SESSIONS)
+    run = run_service(SYSTEMD / "faxeif-clear-sessions.service", site)
+    assert run.returncode == 0, run.stderr
+    left = shell_result(site["env"], SESSIONS_LEFT)
+    assert "'lives'" in left and "'ended'" not in left
 
 
 def test_the_purge_signups_service_deletes_old_sign_ups(site):
