@@ -24,7 +24,7 @@ export HOST PORT
 DEV_SETTINGS  := faxeif.settings.dev
 TEST_SETTINGS := faxeif.settings.test
 
-.PHONY: help venv run lint test fmt clean bench soak lighthouse stack test-stack
+.PHONY: help venv run lint test fmt clean bench soak lighthouse stack test-stack provider
 
 help: ## List the targets
 	@echo "Targets:"
@@ -106,6 +106,11 @@ lighthouse: $(STAMP) ## Lighthouse (mobile) on every page type: 100 in all four 
 # varnish-modules pgbouncer redis-server postgresql openssl. Ctrl-C stops all of it.
 stack: $(STAMP) ## The production stack on loopback, seeded; prints its address and admin password
 	exec $(PY) scripts/stack.py
+
+# oidc-provider-mock on 127.0.0.1:PROVIDER_PORT (default 9400) with three accounts; prints the
+# OIDC_* settings to give `make run` in another terminal. Ctrl-C stops it.
+provider: $(STAMP) ## A sign-in provider on loopback to try "Log ind med kommunens konto"
+	exec $(PY) scripts/oidc_provider.py
 
 # The stack's own tests (tests/stack/, not part of make test): about 2-3 minutes on 2 cores.
 test-stack: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)

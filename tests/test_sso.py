@@ -6,6 +6,7 @@ and what they may do afterwards."""
 
 import base64
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -31,7 +32,7 @@ from tests.support.oidc import (
     running_provider,
     unverified_claims,
 )
-from tests.support.processes import BASE_DIR
+from tests.support.processes import BASE_DIR, free_port
 
 LOGIN_URL = "/admin/login/"
 START_URL = "/admin/sso/login/"
@@ -512,3 +513,45 @@ def test_twenty_first_sign_ins_at_once_make_one_editor(settings):
     assert all(is_signed_in(browser) for browser in browsers)
     assert User.objects.filter(email=ANNE["email"]).count() == 1
     assert ProviderAccount.objects.count() == 1
+
+
+def test_make_provider_serves_the_three_accounts_for_make_run(client, settings, db):
+    """`make provider`'s script, as the README says to try it: its printed settings, and its
+    accounts' buttons on the sign-in page, each leading where the README says."""
+    port = free_port()
+    script = subprocess.Popen(
+        [sys.executable, "scripts/oidc_provider.py"],
+        cwd=BASE_DIR,
+        env={**os.environ, "PROVIDER_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [script.stdout.readline() for _ in range(3)]
+        assert lines[0].startswith(f"OpenID Connect provider at http://127.0.0.1:{port} ")
+        printed = dict(item.split("=", 1) for item in lines[2].split()[:-2])
+        assert printed == {
+            "OIDC_ISSUER": f"http://127.0.0.1:{port}",
+            "OIDC_CLIENT_ID": "faxeif-test",
+            "OIDC_CLIENT_SECRET": "test-client-secret",
+            "OIDC_ALLOWED_EMAIL_DOMAINS": DOMAIN,
+        }
+        settings.OIDC_OP_ISSUER = printed["OIDC_ISSUER"]
+        settings.OIDC_RP_CLIENT_ID = printed["OIDC_CLIENT_ID"]
+        settings.OIDC_RP_CLIENT_SECRET = printed["OIDC_CLIENT_SECRET"]
+        settings.OIDC_ALLOWED_EMAIL_DOMAINS = [printed["OIDC_ALLOWED_EMAIL_DOMAINS"]]
+        settings.FAXEIF_REQUIRE_2FA = True
+        sign_in_page = requests.get(go_to_provider(client), timeout=5).text
+        for account in ("procesleder", "uden-mfa", "medarbejder"):
+            assert f'name="sub" value="{account}"' in sign_in_page
+
+        sign_in(client, "procesleder")
+        assert client.get("/admin/").status_code == 200
+        without_mfa = Client()
+        sign_in(without_mfa, "uden-mfa")
+        assert without_mfa.get("/admin/")["Location"] == "/admin/two-factor/"
+        colleague = Client()
+        assert login_page_message(colleague, sign_in(colleague, "medarbejder")) == sso.NO_ROLE
+    finally:
+        script.terminate()
+        script.wait(10)

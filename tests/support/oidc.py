@@ -1,41 +1,37 @@
-"""A real OpenID Connect provider on loopback for the sign-in tests: oidc-provider-mock (Flask
-and Authlib, from PyPI) served by werkzeug in a thread of the test process. Its users are set
-here (their claims go into the ID token); its sign-in page is the one an editor's browser sees.
+"""A real OpenID Connect provider on loopback for the sign-in tests: scripts/oidc_provider.py's
+(oidc-provider-mock, which `make provider` serves too) in a thread of the test process. Its
+users are set here (their claims go into the ID token); its sign-in page is the one an editor's
+browser sees.
 
 Its ID tokens name no signing key (`kid`): the site then uses the provider's only key. Token
-requests are recorded (the PKCE
-code_verifier is checked against the challenge by the tests: this provider keeps no challenge).
-Tests that play an attacker or a broken provider change the ID token on its way out
-(`tamper`), signed again with the provider's own key unless the test says otherwise.
+requests are recorded (the tests check the PKCE code_verifier against the challenge: this
+provider keeps no challenge). Tests that play an attacker or a broken provider change the ID
+token on its way out (`tamper`), signed again with the provider's own key unless the test says
+otherwise.
 """
 
 import base64
-import os
-import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import flask
-import oidc_provider_mock
 from authlib import jose
 from authlib.jose import jwt as authlib_jwt
 from oidc_provider_mock._storage import User
-from werkzeug.serving import make_server
 
-CLIENT_ID = "faxeif-test"
-CLIENT_SECRET = "test-client-secret"
-DOMAIN = "faxekommune.dk"
-# The provider's account of a Procesleder who signed in with two factors there, as Entra ID
-# sends it (the app role in `roles`, the methods in `amr`).
-ANNE = {
-    "email": f"anne.jensen@{DOMAIN}",
-    "name": "Anne Jensen",
-    "given_name": "Anne",
-    "family_name": "Jensen",
-    "roles": ["Procesleder"],
-    "amr": ["pwd", "mfa"],
-}
+from scripts.oidc_provider import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    DEMO_ACCOUNTS,
+    DOMAIN,
+    provider_app,
+    serving,
+    site_environment,
+)
+
+# The provider's account of a Procesleder who signed in with two factors there.
+ANNE = DEMO_ACCOUNTS["procesleder"]
 
 
 def unverified_claims(token: str) -> dict:
@@ -75,12 +71,7 @@ class Provider:
 
     def environment(self) -> dict:
         """The same, as the environment of a served site."""
-        return {
-            "OIDC_ISSUER": self.issuer,
-            "OIDC_CLIENT_ID": CLIENT_ID,
-            "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-            "OIDC_ALLOWED_EMAIL_DOMAINS": DOMAIN,
-        }
+        return site_environment(self.issuer)
 
     def sign(self, header: dict, claims: dict, key=None) -> str:
         key = key or self.storage.jwk
@@ -91,13 +82,6 @@ class Provider:
 def another_key():
     """A signing key that is not the provider's."""
     return jose.RSAKey.generate_key(is_private=True)
-
-
-def _provider_storage(app: flask.Flask):
-    """The provider's users and keys, which it keeps per app in flask.g."""
-    with app.test_request_context():
-        app.preprocess_request()
-        return flask.g.oidc_provider_mock_storage
 
 
 def _record_and_tamper(provider: Provider) -> None:
@@ -124,18 +108,9 @@ def _record_and_tamper(provider: Provider) -> None:
 
 @contextmanager
 def running_provider():
-    # Authlib refuses plain http unless told: loopback only, for tests.
-    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
-    app = oidc_provider_mock.app(require_nonce=True, issue_refresh_token=False)
-    storage = _provider_storage(app)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    provider = Provider(url=f"http://127.0.0.1:{http.server_port}", app=app, storage=storage)
-    _record_and_tamper(provider)
-    thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
+    """The provider with no accounts yet (tests set their own), served in a thread."""
+    app, storage = provider_app({})
+    with serving(app) as url:
+        provider = Provider(url=url, app=app, storage=storage)
+        _record_and_tamper(provider)
         yield provider
-    finally:
-        http.shutdown()
-        thread.join(5)
-        http.server_close()
