@@ -110,7 +110,7 @@ stack: $(STAMP) ## The production stack on loopback, seeded; prints its address 
 # oidc-provider-mock on 127.0.0.1:PROVIDER_PORT (default 9400) with three accounts; prints the
 # OIDC_* settings to give `make run` in another terminal. Ctrl-C stops it.
 provider: $(STAMP) ## A sign-in provider on loopback to try "Log ind med kommunens konto"
-	exec $(PY) scripts/oidc_provider.py
+	exec $(PY) -W ignore::DeprecationWarning scripts/oidc_provider.py
 
 # The stack's own tests (tests/stack/, not part of make test): about 2-3 minutes on 2 cores.
 test-stack: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
