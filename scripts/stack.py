@@ -530,8 +530,15 @@ class Stack:
     `stop()` stops everything it started. Components: postgres, pgbouncer, redis, s3, app_a,
     app_b, worker, varnish, nginx."""
 
-    def __init__(self, folder: Path | str | None = None, admin_password: str | None = None):
+    def __init__(
+        self,
+        folder: Path | str | None = None,
+        admin_password: str | None = None,
+        app_settings: dict[str, str] | None = None,
+    ):
         self._own_folder = folder is None
+        # More environment for the app servers (the tests' sign-in provider, OIDC_*).
+        self.app_settings = app_settings or {}
         self.folder = Path(folder or tempfile.mkdtemp(prefix="faxeif-stack."))
         self.folder.mkdir(parents=True, exist_ok=True)
         # Other users (postgres, varnish) reach their own folders inside.
@@ -623,6 +630,7 @@ class Stack:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.mail.port if self.mail else 25),
             "EMAIL_USE_TLS": "false",
+            **self.app_settings,
         }
 
     def manage(

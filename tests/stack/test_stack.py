@@ -15,11 +15,13 @@ import time
 import urllib.request
 from collections import Counter
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from scripts.stack import Stack, insecure_tls
 from scripts.throwaway_nginx import NGINX
+from tests.support.oidc import ANNE, running_provider
 from tests.support.processes import require
 from tests.support.visitors import FORM_TOKEN, http
 
@@ -41,8 +43,12 @@ def stack():
     ]:
         require(Path(tool).exists(), f"{tool} (Debian: {package})")
     require(shutil.which("openssl") is not None, "openssl")
-    with Stack() as running:
-        yield running
+    # The municipality's sign-in provider on loopback, which both app servers know.
+    with running_provider() as provider:
+        provider.set_user("anne", **ANNE)
+        with Stack(app_settings=provider.environment()) as running:
+            running.provider = provider
+            yield running
 
 
 def visit(stack, path: str, **kwargs):
@@ -224,6 +230,26 @@ def test_an_editor_logged_in_through_a_is_logged_in_on_b(stack):
     dashboard = direct(stack.app_b, "/admin/", cookie=f"sessionid={session}")
     assert dashboard.status == 200
     assert 'name="password"' not in dashboard.text
+
+
+def test_a_procesleder_signs_in_with_the_municipal_account_through_nginx(stack):
+    """Through nginx (TLS) and Varnish: the provider is told to send her back to the site's
+    https address, she comes back through A, and B knows her session; production's two-factor
+    rule is met by the provider's MFA (no code page)."""
+    start = visit(stack, "/admin/sso/login/")
+    assert start.status == 302
+    authorize = start.headers["Location"]
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["redirect_uri"] == [f"{stack.nginx.url}/admin/sso/callback/"]
+    session = cookies_of(start)["sessionid"]
+    callback = http(authorize, {"sub": "anne"}).headers["Location"]  # her "yes" there
+    assert callback.startswith(f"{stack.nginx.url}/admin/sso/callback/?")
+    back = visit(stack, callback.removeprefix(stack.nginx.url), cookie=f"sessionid={session}")
+    assert back.status == 302 and back.headers["Location"] == "/admin/", back.text[:300]
+    signed_in = cookies_of(back)["sessionid"]
+    dashboard = direct(stack.app_b, "/admin/", cookie=f"sessionid={signed_in}")
+    assert dashboard.status == 200
+    assert "Anne" in dashboard.text
 
 
 def test_a_lockout_counted_on_a_holds_on_b(stack):
