@@ -10,6 +10,8 @@ from . import sso
 from .two_factor import GIVE_CODE, SET_UP, missing_step
 from .views import second_factor_redirect
 
+logger = logging.getLogger(__name__)
+
 # Admin views open to an editor who has signed in with the password only: the way in and out,
 # and what the admin's own pages load (icons, translations); during set-up, the set-up page.
 OPEN_BEFORE_SECOND_FACTOR = {
@@ -86,9 +88,6 @@ def _view_name(request) -> str | None:
         return resolve(request.path_info).view_name
     except Resolver404:
         return None
-
-
-logger = logging.getLogger(__name__)
 
 
 class ProviderSessionCheck(sso.ProviderSettings, SessionRefresh):
