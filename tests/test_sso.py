@@ -183,6 +183,20 @@ def test_the_session_lasts_as_a_password_session(client, provider):
     assert client.session["oidc_id_token_expiration"] - time.time() == pytest.approx(900, abs=30)
 
 
+def test_the_administrator_sees_how_each_editor_signs_in(client, provider, procesleder):
+    sign_in(Client())
+    admin = User.objects.create_superuser("admin", "it@faxekommune.dk", PASSWORD)
+    client.force_login(admin)
+    rows = {
+        row.select_one("td.username").get_text(strip=True): row.get_text(" ", strip=True)
+        for row in soup(client.get("/admin/users/")).select("tbody tr")
+    }
+    assert "Logger ind med" in client.get("/admin/users/").text
+    assert "Kommunens konto" in rows[ANNE["email"]]
+    assert "Adgangskode" not in rows[ANNE["email"]]
+    assert "Adgangskode" in rows["procesleder"] and "Kommunens" not in rows["procesleder"]
+
+
 def test_endpoints_set_one_by_one_need_no_discovery(client, provider, settings):
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.url}/oauth2/authorize"
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.url}/oauth2/token"

@@ -57,7 +57,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.sites",
-    "wagtail.users",
+    # wagtail.users, its user list showing how each editor signs in.
+    "accounts.apps.UsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
