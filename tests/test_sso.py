@@ -103,9 +103,20 @@ def test_the_login_page_offers_the_municipal_account(client, provider):
     assert page.select_one("input[name=password]")
 
 
+def test_the_sites_login_page_offers_it_and_returns_to_the_page(client, provider, seeded):
+    """Login-restricted pages send visitors to the site's own login page: an editor without a
+    password of their own signs in there too, and comes back to the page."""
+    page = soup(client.get("/_util/login/?next=/baggrund/"))
+    link = page.find("a", string=BUTTON)
+    assert link["href"] == f"{START_URL}?next=%2Fbaggrund%2F"
+    response = sign_in(client, next_url="/baggrund/")
+    assert response["Location"] == "/baggrund/"
+
+
 def test_without_a_provider_the_login_page_is_as_before(client, db):
     page = client.get(LOGIN_URL)
     assert BUTTON not in page.text
+    assert BUTTON not in client.get("/_util/login/").text
     assert client.get(START_URL).status_code == 404
     assert client.get("/admin/sso/callback/?code=x&state=y").status_code == 404
 

@@ -95,6 +95,11 @@ def test_procesleder_signs_in_at_the_provider_and_edits_a_page(chromium, sso_sit
     assert button.evaluate("b => b.scrollWidth <= b.clientWidth")
     assert button.bounding_box()["x"] + button.bounding_box()["width"] <= 320
     editor.set_viewport_size({"width": 1280, "height": 900})
+    # The site's own login page (login-restricted pages) offers it too, accessibly.
+    editor.goto("/_util/login/?next=/baggrund/")
+    expect(editor.get_by_role("link", name=BUTTON)).to_be_visible()
+    assert axe_report(editor) is None
+    editor.goto("/admin/login/")
 
     sign_in_at_provider(editor, sso_site, ANNE_SUB)
     # The provider's two factors count: no code page of the site's own, straight to the
