@@ -4,6 +4,7 @@ import requests
 from django.contrib.auth.models import AnonymousUser
 from django.urls import Resolver404, resolve, reverse
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.functional import cached_property
 from mozilla_django_oidc.middleware import SessionRefresh
 
 from . import sso
@@ -108,7 +109,7 @@ class ProviderSessionCheck(sso.ProviderSettings, SessionRefresh):
         self.OIDC_USE_NONCE = self.get_settings("OIDC_USE_NONCE", True)
         self.OIDC_NONCE_SIZE = self.get_settings("OIDC_NONCE_SIZE", 32)
 
-    @property
+    @cached_property
     def exempt_urls(self):
         return {
             reverse("oidc_authentication_init"),

@@ -167,8 +167,6 @@ class MunicipalAccountBackend(ProviderSettings, OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if request is None or not sso_enabled() or request.path != callback_path():
             return None
-        if "username" in kwargs or "password" in kwargs:
-            return None
         return super().authenticate(request, **kwargs)
 
     def _verify_jws(self, payload, key):
@@ -232,14 +230,11 @@ class MunicipalAccountBackend(ProviderSettings, OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token, id_token, payload):
         claims = self.get_userinfo(access_token, id_token, payload)
         email = allowed_email(claims)
-        is_procesleder = has_procesleder_role(claims)
-        with transaction.atomic():
-            user = find_editor(claims, email)
-            if user is not None and not is_procesleder:
-                # Removed at the provider: the rights go now, whether or not this sign-in
-                # succeeds.
-                user.groups.remove(*Group.objects.filter(name=PROCESLEDER_GROUP))
-        if not is_procesleder:
+        if not has_procesleder_role(claims):
+            with transaction.atomic():
+                # Removed at the provider: the rights go now, though nobody is signed in.
+                if user := find_editor(claims, email):
+                    user.groups.remove(*Group.objects.filter(name=PROCESLEDER_GROUP))
             raise SignInRefused(NO_ROLE, f"{email} has no {settings.OIDC_PROCESLEDER_VALUE} role")
         user = find_or_create_editor(claims, email)
         user.provider_did_mfa = did_mfa(claims)

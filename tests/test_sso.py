@@ -42,8 +42,7 @@ BUTTON = "Log ind med kommunens konto"
 @pytest.fixture
 def provider(settings, db):
     with running_provider() as provider:
-        for name, value in provider.settings().items():
-            setattr(settings, name, value)
+        provider.configure(settings)
         provider.set_user("anne-sub", **ANNE)
         yield provider
 
@@ -490,8 +489,7 @@ def test_a_provider_that_is_down_leaves_the_password(client, provider, settings,
 
 def test_the_provider_stopping_mid_sign_in_is_told(client, settings, db):
     with running_provider() as provider:
-        for name, value in provider.settings().items():
-            setattr(settings, name, value)
+        provider.configure(settings)
         provider.set_user("anne-sub", **ANNE)
         callback = answer_at_provider(go_to_provider(client), "anne-sub")
     # Stopped before the site could exchange the code.
@@ -525,8 +523,7 @@ def test_twenty_first_sign_ins_at_once_make_one_editor(settings):
     """The same new editor comes back from the provider in 20 tabs at the same moment (each a
     sign-in of its own, each request on its own database connection)."""
     with running_provider() as provider:
-        for name, value in provider.settings().items():
-            setattr(settings, name, value)
+        provider.configure(settings)
         provider.set_user("anne-sub", **ANNE)
         browsers = [Client() for _ in range(20)]
         callbacks = [local(answer_at_provider(go_to_provider(b), "anne-sub")) for b in browsers]

@@ -69,6 +69,11 @@ class Provider:
             "OIDC_ALLOWED_EMAIL_DOMAINS": [DOMAIN],
         }
 
+    def configure(self, settings) -> None:
+        """Point the site at this provider (pytest-django's `settings` fixture)."""
+        for name, value in self.settings().items():
+            setattr(settings, name, value)
+
     def environment(self) -> dict:
         """The same, as the environment of a served site."""
         return site_environment(self.issuer)
@@ -88,7 +93,7 @@ def _record_and_tamper(provider: Provider) -> None:
     app = provider.app
 
     @app.before_request
-    def record_token_request():
+    def record_request():
         provider.paths_asked.append(flask.request.path)
         if flask.request.path == "/oauth2/token":
             provider.token_requests.append(dict(flask.request.form))
