@@ -674,6 +674,9 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, interrupted)
     signal.signal(signal.SIGHUP, interrupted)
+    # Ctrl-C stops it, also when started from a script's background job, which would otherwise
+    # pass on an ignored SIGINT (Python then installs no handler of its own).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         stack.start(say=lambda line: print(line, flush=True))
         print(
